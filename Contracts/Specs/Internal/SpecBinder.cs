@@ -1,0 +1,153 @@
+using YamlDotNet.RepresentationModel;
+
+namespace OrleansSweeps.Contracts.Specs.Internal;
+
+/// <summary>
+/// Turns one spec tree (base fields plus one grid combination) into a <see cref="RunSpec"/>. Every
+/// field is read on every pass, so <see cref="SpecContext.KnownPaths"/> is the full schema.
+/// </summary>
+internal static class SpecBinder
+{
+    /// <summary>Largest MNIST pool and test set (the original files).</summary>
+    public const int MnistTrainPool = 60_000;
+    public const int MnistTestPool = 10_000;
+
+    public static RunSpec Bind(SpecContext context, YamlMappingNode root)
+    {
+        var top = new MappingReader(context, root, "", root);
+        top.String("name", null);
+        top.Get("grid");
+        var seed = (ulong)top.Integer("seed", 0, 0, long.MaxValue);
+        var replicates = top.Int("replicates", null, 1, 100_000);
+        var trainSize = top.Int("train_size", null, 1, 100_000_000);
+        var device = top.String("device", "cpu")!;
+        if (!IsDevice(device)) throw top.Error("device", $"unknown device '{device}' (expected cpu, cuda or cuda:i)");
+        var checkpointEvery = top.Int("checkpoint_every", 0, 0);
+
+        var dataset = BindDataset(top.Mapping("dataset"), trainSize, top);
+        var model = BindModel(top.Mapping("model"), dataset);
+        var training = BindTraining(top.Mapping("training"), trainSize);
+        var record = BindRecord(top.Mapping("record"), training.Steps, top.Has("record"));
+        top.RejectUnknownKeys();
+        return new RunSpec(seed, replicates, trainSize, device, dataset, model, training, record, checkpointEvery);
+    }
+
+    private static DatasetSpec BindDataset(MappingReader r, int trainSize, MappingReader top)
+    {
+        if (!top.Has("dataset")) throw top.Error("dataset", "is required (a mapping with at least 'kind')");
+        var kind = r.Enum<DatasetKind>("kind", null);
+        var testSize = r.Int("test_size", kind == DatasetKind.Mnist ? MnistTestPool : 10_000, 1, 10_000_000);
+        var noise = r.Double("noise", kind == DatasetKind.TwoCircles ? 0.1 : 0.0, 0, 1e6);
+        var factor = r.Double("factor", 0.5, 0, 1, minExclusive: true);
+        var path = r.String("path", null);
+        var noiseReader = r.Mapping("label_noise");
+        LabelNoiseSpec? labelNoise = null;
+        var mode = noiseReader.Enum<LabelNoiseMode>("mode", LabelNoiseMode.Random);
+        var fraction = noiseReader.Double("fraction", 0, 0, 1);
+        noiseReader.RejectUnknownKeys();
+        if (r.Has("label_noise"))
+        {
+            if (kind == DatasetKind.ToyProduct)
+                throw r.Error("label_noise", "applies to classification data; the toy regression's noise is dataset.noise (η)");
+            labelNoise = new LabelNoiseSpec(mode, fraction);
+        }
+        if (kind == DatasetKind.Mnist)
+        {
+            if (trainSize > MnistTrainPool) throw top.Error("train_size", $"MNIST has {MnistTrainPool} training images (got {trainSize})");
+            if (testSize > MnistTestPool) throw r.Error("test_size", $"MNIST has {MnistTestPool} test images (got {testSize})");
+            if (r.Has("noise")) throw r.Error("noise", "applies to toy-product and two-circles; MNIST label noise is dataset.label_noise");
+        }
+        if (kind == DatasetKind.TwoCircles && trainSize < 2)
+            throw top.Error("train_size", "two-circles needs at least one example per class");
+        r.RejectUnknownKeys();
+        return new DatasetSpec(kind, testSize, noise, factor, labelNoise, path);
+    }
+
+    private static ModelSpec BindModel(MappingReader r, DatasetSpec dataset)
+    {
+        var kind = r.Enum<ModelKind>("kind", null);
+        var hidden = r.IntList("hidden", 1, 1_000_000) ?? [20];
+        var activation = r.Enum<Activation>("activation", Activation.Relu);
+        var p = r.Int("p", 16, 1, 4096);
+        var frozen = r.IntList("frozen", 0, 1_000) ?? [];
+        var init = r.Enum<InitScheme>("init", InitScheme.Pytorch);
+        var precision = r.Enum<Precision>("precision", Precision.Float32);
+        var shareInit = r.Bool("share_init", true);
+        if (kind != ModelKind.Mlp && dataset.Kind != DatasetKind.Mnist)
+            throw r.Error("kind", $"{SpecNames.Of(kind)} takes 28×28 images; use it with dataset kind mnist");
+        if (kind != ModelKind.Mlp && r.Has("hidden")) throw r.Error("hidden", "applies to kind mlp only");
+        var layersWithWeights = kind switch
+        {
+            ModelKind.Mlp => hidden.Count + 1,
+            ModelKind.GsnrCnn => 4,
+            _ => 5,
+        };
+        foreach (var index in frozen)
+        {
+            if (index >= layersWithWeights)
+                throw r.Error("frozen", $"layer {index} does not exist (the model has {layersWithWeights} layers with weights, numbered from 0)");
+        }
+        if (frozen.Distinct().Count() == layersWithWeights) throw r.Error("frozen", "freezes every layer: nothing would train");
+        r.RejectUnknownKeys();
+        return new ModelSpec(kind, hidden, activation, p, frozen, init, precision, shareInit);
+    }
+
+    private static TrainingSpec BindTraining(MappingReader r, int trainSize)
+    {
+        var optimizer = r.Enum<OptimizerKind>("optimizer", null);
+        var steps = r.Int("steps", null, 1, 100_000_000);
+        var batchSize = r.Int("batch_size", optimizer == OptimizerKind.Gd ? trainSize : Math.Min(32, trainSize), 1);
+        var lr = r.Double("lr", null, 0, 1e6, minExclusive: true);
+        var momentum = r.Double("momentum", 0, 0, 1);
+        var weightDecay = r.Double("weight_decay", 0, 0, 1e6);
+        var adamReader = r.Mapping("adam");
+        var adam = new AdamSpec(
+            adamReader.Double("beta1", 0.9, 0, 1),
+            adamReader.Double("beta2", 0.999, 0, 1),
+            adamReader.Double("eps", 1e-8, 0, 1, minExclusive: true));
+        adamReader.RejectUnknownKeys();
+        var s = r.Mapping("schedule");
+        var schedule = new ScheduleSpec(
+            s.Enum<ScheduleKind>("kind", ScheduleKind.Constant),
+            s.Double("gamma", 1.0, 0, 1, minExclusive: true),
+            s.Double("min_lr", 0, 0, 1e6),
+            s.Int("period", 100, 2));
+        s.RejectUnknownKeys();
+
+        if (momentum >= 1) throw r.Error("momentum", "must be < 1");
+        if (adam.Beta1 >= 1 || adam.Beta2 >= 1) throw adamReader.Error(adam.Beta1 >= 1 ? "beta1" : "beta2", "must be < 1");
+        if (optimizer == OptimizerKind.Gd && r.Has("batch_size"))
+            throw r.Error("batch_size", "gd uses the whole training set each step; use optimizer sgd for minibatches");
+        if (optimizer != OptimizerKind.Sgd && r.Has("momentum")) throw r.Error("momentum", "applies to optimizer sgd only");
+        if (optimizer != OptimizerKind.Adam && r.Has("adam")) throw r.Error("adam", "applies to optimizer adam only");
+        if (batchSize > trainSize) throw r.Error("batch_size", $"exceeds train_size ({batchSize} > {trainSize})");
+        if (schedule.Kind == ScheduleKind.Cyclical && schedule.MinLearningRate >= lr)
+            throw s.Error("min_lr", $"must be below training.lr for a cyclical schedule ({schedule.MinLearningRate} >= {lr})");
+        if (schedule.Kind != ScheduleKind.Exponential && s.Has("gamma")) throw s.Error("gamma", "applies to kind exponential only");
+        r.RejectUnknownKeys();
+        return new TrainingSpec(optimizer, steps, batchSize, lr, schedule, momentum, weightDecay, adam);
+    }
+
+    private static RecordSpec BindRecord(MappingReader r, int totalSteps, bool present)
+    {
+        var steps = r.IntList("steps", 0, int.MaxValue);
+        var every = r.Int("every", 0, 1);
+        var logSpaced = r.Int("log_spaced", 0, 1, 10_000);
+        var given = (steps is null ? 0 : 1) + (r.Has("every") ? 1 : 0) + (r.Has("log_spaced") ? 1 : 0);
+        if (given == 0 && present)
+            throw r.Error("every", "record needs one of: steps: [..], every: k, log_spaced: count");
+        if (given > 1) throw r.Error("steps", "give only one of steps, every, log_spaced");
+        r.RejectUnknownKeys();
+        if (steps is not null)
+        {
+            var beyond = steps.FirstOrDefault(s => s > totalSteps, -1);
+            if (beyond >= 0) throw r.Error("steps", $"step {beyond} is beyond training.steps ({totalSteps})");
+            if (steps.Count == 0) throw r.Error("steps", "is empty");
+        }
+        return given == 0 ? new RecordSpec(null, Math.Max(1, totalSteps / 10), 0) : new RecordSpec(steps, every, logSpaced);
+    }
+
+    private static bool IsDevice(string text) =>
+        text == "cpu" || text == "cuda" ||
+        (text.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(text.AsSpan(5), out var i) && i >= 0);
+}

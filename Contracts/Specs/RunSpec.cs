@@ -1,0 +1,50 @@
+namespace OrleansSweeps.Contracts.Specs;
+
+/// <summary>
+/// Everything one sweep point needs to train its M replicate runs: the spec with one grid combination
+/// applied and every default filled in.
+/// </summary>
+public sealed record RunSpec(
+    ulong Seed,
+    int Replicates,
+    int TrainSize,
+    string Device,
+    DatasetSpec Dataset,
+    ModelSpec Model,
+    TrainingSpec Training,
+    RecordSpec Record,
+    int CheckpointEvery);
+
+public sealed record DatasetSpec(
+    DatasetKind Kind,
+    int TestSize,
+    double Noise,
+    double CircleFactor,
+    LabelNoiseSpec? LabelNoise,
+    string? Path);
+
+public sealed record LabelNoiseSpec(LabelNoiseMode Mode, double Fraction);
+
+public sealed record ModelSpec(
+    ModelKind Kind,
+    IReadOnlyList<int> Hidden,
+    Activation Activation,
+    int P,
+    IReadOnlyList<int> Frozen,
+    InitScheme Init,
+    Precision Precision,
+    bool ShareInit);
+
+public sealed record TrainingSpec(
+    OptimizerKind Optimizer,
+    int Steps,
+    int BatchSize,
+    double LearningRate,
+    ScheduleSpec Schedule,
+    double Momentum,
+    double WeightDecay,
+    AdamSpec Adam);
+
+public sealed record ScheduleSpec(ScheduleKind Kind, double Gamma, double MinLearningRate, int Period);
+
+public sealed record AdamSpec(double Beta1, double Beta2, double Epsilon);

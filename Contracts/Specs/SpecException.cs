@@ -1,0 +1,34 @@
+namespace OrleansSweeps.Contracts.Specs;
+
+/// <summary>
+/// A sweep spec that cannot be used. The message is one line: <c>file:line: field: what is wrong</c>,
+/// so a researcher can jump to the offending line.
+/// </summary>
+public sealed class SpecException : Exception
+{
+    public SpecException(string file, int line, string field, string problem)
+        : base(Format(file, line, field, problem))
+    {
+        File = file;
+        Line = line;
+        Field = field;
+        Problem = problem;
+    }
+
+    /// <summary>The spec file's path as given.</summary>
+    public string File { get; }
+
+    /// <summary>1-based line of the offending node (0 when the file itself is the problem).</summary>
+    public int Line { get; }
+
+    /// <summary>Dotted path of the offending field, e.g. <c>training.lr</c>; empty for the whole file.</summary>
+    public string Field { get; }
+
+    public string Problem { get; }
+
+    private static string Format(string file, int line, string field, string problem)
+    {
+        var where = line > 0 ? $"{file}:{line}" : file;
+        return string.IsNullOrEmpty(field) ? $"{where}: {problem}" : $"{where}: {field}: {problem}";
+    }
+}

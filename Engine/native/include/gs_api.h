@@ -1,0 +1,108 @@
+/* OrleansSweeps numeric core: the flat C ABI (gs_<area>_<verb>).
+ *
+ * Rules every entry follows:
+ *  - returns a gs_status; GS_OK (0) on success;
+ *  - never lets a C++ exception escape: on failure the message is kept in a thread-local buffer that
+ *    gs_last_error() returns (valid until the next failing call on the same thread);
+ *  - calls are coarse: one call trains one step or evaluates one data set, never one tensor op.
+ * Handles are opaque; a trainer keeps its model alive, so handles may be freed in any order.
+ */
+#ifndef GS_API_H
+#define GS_API_H
+
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define GS_EXPORT __declspec(dllexport)
+#else
+#define GS_EXPORT __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum gs_status {
+    GS_OK = 0,
+    GS_ERR_ARGUMENT = 1, /* a caller mistake: bad shape, bad layer text, unknown device */
+    GS_ERR_TORCH = 2,    /* libtorch raised (out of memory, CUDA failure, ...) */
+    GS_ERR_STATE = 3,    /* a serialized state does not fit this model/trainer */
+    GS_ERR_UNKNOWN = 99
+} gs_status;
+
+typedef enum gs_dtype { GS_FLOAT32 = 0, GS_FLOAT64 = 1 } gs_dtype;
+typedef enum gs_init { GS_INIT_PYTORCH = 0, GS_INIT_XAVIER = 1 } gs_init;
+typedef enum gs_optimizer_kind { GS_OPT_SGD = 0, GS_OPT_ADAM = 1 } gs_optimizer_kind;
+
+typedef struct gs_model gs_model;
+typedef struct gs_data gs_data;
+typedef struct gs_trainer gs_trainer;
+
+typedef struct gs_eval_result {
+    double loss;     /* mean per-example loss */
+    double accuracy; /* share of argmax == label; NaN for regression */
+    int64_t count;   /* examples evaluated */
+} gs_eval_result;
+
+typedef struct gs_optimizer_config {
+    int32_t kind;        /* gs_optimizer_kind */
+    double momentum;     /* SGD only; 0 = plain (full-batch GD when the batch is the whole set) */
+    double beta1;        /* Adam */
+    double beta2;        /* Adam */
+    double eps;          /* Adam */
+    double weight_decay; /* L2 coefficient added to the gradient (coupled) */
+} gs_optimizer_config;
+
+/* --- errors and runtime ---------------------------------------------------------------------- */
+GS_EXPORT const char* gs_last_error(void);
+GS_EXPORT int32_t gs_runtime_info(char* buffer, int64_t capacity, int64_t* needed);
+GS_EXPORT int32_t gs_runtime_set_threads(int32_t threads);
+GS_EXPORT int32_t gs_runtime_cuda_device_count(int32_t* count);
+
+/* --- models ------------------------------------------------------------------------------------
+ * layers: ';'-separated text, e.g. "flatten;linear(784,256);relu;linear(256,10)". Kinds:
+ * linear(in,out[,frozen]) conv(in,out,k[,stride=s][,pad=p][,frozen]) maxpool(k) flatten relu tanh
+ * sigmoid. device: "cpu", "cuda", "cuda:i". Initial values come from a portable generator seeded by
+ * `seed`, so the same seed gives the same θ0 on every machine and libtorch version. */
+GS_EXPORT int32_t gs_model_create(const char* layers, int32_t dtype, const char* device, uint64_t seed,
+                                  int32_t init, gs_model** out);
+GS_EXPORT void gs_model_free(gs_model* model);
+GS_EXPORT int32_t gs_model_param_count(gs_model* model, int64_t* total, int64_t* trainable);
+GS_EXPORT int32_t gs_model_get_params(gs_model* model, double* values, int64_t count);
+GS_EXPORT int32_t gs_model_set_params(gs_model* model, const double* values, int64_t count);
+
+/* --- data ----------------------------------------------------------------------------------------
+ * x: n examples of shape example_shape (row-major, float32 on the host). Exactly one of labels
+ * (classification, cross-entropy over `classes` logits) or targets (regression, n×target_dim,
+ * squared error) is non-null. */
+GS_EXPORT int32_t gs_data_create(const float* x, int64_t n, const int64_t* example_shape, int32_t ndim,
+                                 const int64_t* labels, int64_t classes, const float* targets,
+                                 int64_t target_dim, int32_t dtype, const char* device, gs_data** out);
+GS_EXPORT void gs_data_free(gs_data* data);
+
+/* --- evaluation and gradients ------------------------------------------------------------------
+ * idx selects examples (null: all). Work runs in chunks so memory stays bounded. */
+GS_EXPORT int32_t gs_eval(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx,
+                          gs_eval_result* out);
+/* Gradient of the mean loss over the selected examples w.r.t. every parameter (zeros for frozen
+ * ones), in the order of gs_model_get_params. */
+GS_EXPORT int32_t gs_loss_grad(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx,
+                               double* loss, double* grad, int64_t count);
+
+/* --- training ------------------------------------------------------------------------------------ */
+GS_EXPORT int32_t gs_trainer_create(gs_model* model, const gs_optimizer_config* config, uint64_t seed,
+                                    gs_trainer** out);
+GS_EXPORT void gs_trainer_free(gs_trainer* trainer);
+/* One optimiser step on the mean loss of the selected examples (null idx: the whole set, i.e.
+ * gradient descent). loss_before receives that mean loss at the parameters before the step. */
+GS_EXPORT int32_t gs_trainer_step(gs_trainer* trainer, gs_data* data, const int64_t* idx, int64_t n_idx,
+                                  double learning_rate, double* loss_before);
+/* Full trainer state (parameters, optimiser buffers, step count, generator state) as bytes. */
+GS_EXPORT int32_t gs_trainer_state_size(gs_trainer* trainer, int64_t* bytes);
+GS_EXPORT int32_t gs_trainer_state_save(gs_trainer* trainer, uint8_t* buffer, int64_t capacity);
+GS_EXPORT int32_t gs_trainer_state_load(gs_trainer* trainer, const uint8_t* buffer, int64_t length);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,52 @@
+// Loss/accuracy evaluation and the plain gradient of the mean loss, both chunked.
+#include <cmath>
+#include <limits>
+
+#include "data.h"
+#include "errors.h"
+#include "model.h"
+
+extern "C" int32_t gs_eval(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx, gs_eval_result* out) {
+    return gs::guard("gs_eval", [&] {
+        gs::require(model != nullptr && data != nullptr && out != nullptr, "null argument");
+        torch::NoGradGuard no_grad;
+        double loss_sum = 0.0;
+        int64_t correct = 0, count = 0;
+        gs::for_each_chunk(data->data, idx, n_idx, gs::kChunkExamples, [&](const gs::Batch& batch) {
+            const auto output = model->model->forward(batch.x);
+            loss_sum += gs::per_example_loss(output, batch, data->data).sum().to(torch::kFloat64).item<double>();
+            if (data->data.classification()) correct += gs::correct_count(output, batch);
+            count += batch.count();
+        });
+        out->count = count;
+        out->loss = loss_sum / static_cast<double>(count);
+        out->accuracy = data->data.classification() ? static_cast<double>(correct) / static_cast<double>(count)
+                                                    : std::numeric_limits<double>::quiet_NaN();
+    });
+}
+
+extern "C" int32_t gs_loss_grad(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx, double* loss,
+                                double* grad, int64_t count) {
+    return gs::guard("gs_loss_grad", [&] {
+        gs::require(model != nullptr && data != nullptr && loss != nullptr && grad != nullptr, "null argument");
+        const auto params = model->model->parameters();
+        std::vector<torch::Tensor> sums;
+        for (const auto& p : params) sums.push_back(torch::zeros_like(p, torch::kFloat64));
+        const int64_t n = idx == nullptr ? data->data.count() : n_idx;
+        double loss_sum = 0.0;
+        gs::for_each_chunk(data->data, idx, n_idx, gs::kChunkExamples, [&](const gs::Batch& batch) {
+            const auto chunk_loss = gs::per_example_loss(model->model->forward(batch.x), batch, data->data).sum();
+            loss_sum += chunk_loss.to(torch::kFloat64).item<double>();
+            std::vector<torch::Tensor> wrt;
+            std::vector<size_t> where;
+            for (size_t i = 0; i < params.size(); ++i)
+                if (params[i].requires_grad()) { wrt.push_back(params[i]); where.push_back(i); }
+            if (wrt.empty()) return;
+            const auto grads = torch::autograd::grad({chunk_loss}, wrt);
+            for (size_t j = 0; j < grads.size(); ++j) sums[where[j]] += grads[j].to(torch::kFloat64);
+        });
+        *loss = loss_sum / static_cast<double>(n);
+        for (auto& s : sums) s /= static_cast<double>(n);
+        gs::read_flat(sums, grad, count);
+    });
+}

@@ -1,0 +1,47 @@
+// A sequential model held as plain tensors, so later statistics can reach every layer's input and
+// output gradient (SCIENCE.md §1, §3) without module hooks.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "gs_api.h"
+
+namespace gs {
+
+enum class LayerKind { Linear, Conv, MaxPool, Flatten, Relu, Tanh, Sigmoid };
+
+struct Layer {
+    LayerKind kind;
+    int64_t in = 0, out = 0, kernel = 0, stride = 1, pad = 0;
+    bool frozen = false;
+    torch::Tensor weight;  // defined for Linear and Conv
+    torch::Tensor bias;
+    bool has_parameters() const { return weight.defined(); }
+};
+
+struct Model {
+    std::vector<Layer> layers;
+    torch::Device device{torch::kCPU};
+    torch::ScalarType dtype = torch::kFloat32;
+
+    torch::Tensor forward(const torch::Tensor& x) const;
+    // Every parameter tensor in a fixed order: layer order, weight before bias.
+    std::vector<torch::Tensor> parameters() const;
+    std::vector<torch::Tensor> trainable_parameters() const;
+    int64_t parameter_count(bool trainable_only) const;
+};
+
+std::vector<Layer> parse_layers(const std::string& text);
+void initialise(Model& model, uint64_t seed, int32_t scheme);
+torch::ScalarType to_scalar_type(int32_t dtype);
+torch::Device parse_device(const char* text);
+
+// Copies between a flat double array and a list of tensors (in order), for checkpoints and tests.
+void read_flat(const std::vector<torch::Tensor>& tensors, double* values, int64_t count);
+void write_flat(const std::vector<torch::Tensor>& tensors, const double* values, int64_t count);
+
+}  // namespace gs
+
+struct gs_model {
+    std::shared_ptr<gs::Model> model;
+};

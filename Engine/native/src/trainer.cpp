@@ -1,0 +1,191 @@
+#include "trainer.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "data.h"
+#include "errors.h"
+
+namespace gs {
+
+void Trainer::apply_update(double lr) {
+    torch::NoGradGuard no_grad;
+    const auto params = model->trainable_parameters();
+    ++step;
+    for (size_t i = 0; i < params.size(); ++i) {
+        auto& p = const_cast<torch::Tensor&>(params[i]);
+        auto g = p.grad();
+        if (!g.defined()) g = torch::zeros_like(p);
+        if (config.weight_decay != 0.0) g = g + config.weight_decay * p;
+        if (config.kind == GS_OPT_SGD) {
+            if (config.momentum != 0.0) {
+                momentum[i].mul_(config.momentum).add_(g);  // PyTorch convention: v ← μv + g
+                p.sub_(lr * momentum[i]);
+            } else {
+                p.sub_(lr * g);
+            }
+        } else {
+            // Kingma & Ba (2015), bias-corrected moments.
+            momentum[i].mul_(config.beta1).add_((1.0 - config.beta1) * g);
+            second[i].mul_(config.beta2).add_((1.0 - config.beta2) * g * g);
+            const double c1 = 1.0 - std::pow(config.beta1, static_cast<double>(step));
+            const double c2 = 1.0 - std::pow(config.beta2, static_cast<double>(step));
+            p.sub_(lr * (momentum[i] / c1) / ((second[i] / c2).sqrt() + config.eps));
+        }
+        p.mutable_grad() = torch::Tensor();
+    }
+}
+
+namespace {
+
+constexpr uint32_t kStateMagic = 0x52545347;  // "GSTR"
+constexpr uint32_t kStateVersion = 1;
+
+std::vector<torch::Tensor> state_tensors(const Trainer& t) {
+    auto all = t.model->parameters();
+    all.insert(all.end(), t.momentum.begin(), t.momentum.end());
+    all.insert(all.end(), t.second.begin(), t.second.end());
+    return all;
+}
+
+struct Writer {
+    uint8_t* out;
+    int64_t capacity, used = 0;
+    void bytes(const void* p, int64_t n) {
+        if (out != nullptr) {
+            require(used + n <= capacity, "state buffer too small");
+            std::memcpy(out + used, p, n);
+        }
+        used += n;
+    }
+    template <class T> void value(T v) { bytes(&v, sizeof v); }
+};
+
+struct Reader {
+    const uint8_t* in;
+    int64_t length, used = 0;
+    void bytes(void* p, int64_t n) {
+        if (used + n > length) throw StateError("state is truncated");
+        std::memcpy(p, in + used, n);
+        used += n;
+    }
+    template <class T> T value() { T v; bytes(&v, sizeof v); return v; }
+};
+
+// Layout: magic, version, dtype, step, tensor count, then per tensor (numel, raw values in the model
+// dtype), then the generator state (length, bytes). The managed side adds its own header and SHA-256.
+void write_state(const Trainer& t, Writer& w) {
+    w.value(kStateMagic);
+    w.value(kStateVersion);
+    w.value<int32_t>(t.model->dtype == torch::kFloat64 ? GS_FLOAT64 : GS_FLOAT32);
+    w.value(t.step);
+    const auto tensors = state_tensors(t);
+    w.value<int64_t>(static_cast<int64_t>(tensors.size()));
+    for (const auto& tensor : tensors) {
+        const auto host = tensor.detach().to(torch::kCPU).contiguous();
+        w.value<int64_t>(host.numel());
+        w.bytes(host.data_ptr(), host.numel() * static_cast<int64_t>(host.element_size()));
+    }
+    const auto gen = t.generator.get_state();
+    w.value<int64_t>(gen.numel());
+    w.bytes(gen.data_ptr(), gen.numel());
+}
+
+void read_state(Trainer& t, Reader& r) {
+    if (r.value<uint32_t>() != kStateMagic) throw StateError("not a trainer state (bad magic)");
+    if (r.value<uint32_t>() != kStateVersion) throw StateError("unsupported trainer state version");
+    const int32_t dtype = r.value<int32_t>();
+    if (to_scalar_type(dtype) != t.model->dtype) throw StateError("state dtype differs from the model's");
+    const auto step = r.value<int64_t>();
+    const auto tensors = state_tensors(t);
+    if (r.value<int64_t>() != static_cast<int64_t>(tensors.size()))
+        throw StateError("state holds a different number of tensors than this model and optimiser");
+    torch::NoGradGuard no_grad;
+    for (const auto& tensor : tensors) {
+        if (r.value<int64_t>() != tensor.numel()) throw StateError("state tensor size differs from the model's");
+        auto host = torch::empty(tensor.sizes(), torch::TensorOptions().dtype(tensor.scalar_type()));
+        r.bytes(host.data_ptr(), host.numel() * static_cast<int64_t>(host.element_size()));
+        const_cast<torch::Tensor&>(tensor).copy_(host);
+    }
+    const auto gen_len = r.value<int64_t>();
+    auto gen = torch::empty({gen_len}, torch::kUInt8);
+    r.bytes(gen.data_ptr(), gen_len);
+    if (r.used != r.length) throw StateError("state has trailing bytes");
+    t.generator.set_state(gen);
+    t.step = step;
+}
+
+}  // namespace
+}  // namespace gs
+
+extern "C" int32_t gs_trainer_create(gs_model* model, const gs_optimizer_config* config, uint64_t seed,
+                                     gs_trainer** out) {
+    return gs::guard("gs_trainer_create", [&] {
+        gs::require(model != nullptr && config != nullptr && out != nullptr, "null argument");
+        gs::require(config->kind == GS_OPT_SGD || config->kind == GS_OPT_ADAM, "unknown optimiser kind");
+        gs::require(config->momentum >= 0.0 && config->momentum < 1.0, "momentum must lie in [0, 1)");
+        gs::require(config->kind != GS_OPT_ADAM ||
+                        (config->beta1 >= 0 && config->beta1 < 1 && config->beta2 >= 0 && config->beta2 < 1 &&
+                         config->eps > 0),
+                    "Adam needs beta1, beta2 in [0,1) and eps > 0");
+        auto trainer = std::make_unique<gs_trainer>();
+        auto& t = trainer->trainer;
+        t.model = model->model;
+        t.config = *config;
+        for (const auto& p : t.model->trainable_parameters()) {
+            if (config->kind == GS_OPT_ADAM || config->momentum != 0.0) t.momentum.push_back(torch::zeros_like(p));
+            if (config->kind == GS_OPT_ADAM) t.second.push_back(torch::zeros_like(p));
+        }
+        t.generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+        *out = trainer.release();
+    });
+}
+
+extern "C" void gs_trainer_free(gs_trainer* trainer) { delete trainer; }
+
+extern "C" int32_t gs_trainer_step(gs_trainer* trainer, gs_data* data, const int64_t* idx, int64_t n_idx,
+                                   double learning_rate, double* loss_before) {
+    return gs::guard("gs_trainer_step", [&] {
+        gs::require(trainer != nullptr && data != nullptr && loss_before != nullptr, "null argument");
+        gs::require(std::isfinite(learning_rate) && learning_rate >= 0, "learning rate must be finite and >= 0");
+        auto& t = trainer->trainer;
+        const int64_t n = idx == nullptr ? data->data.count() : n_idx;
+        double loss_sum = 0.0;
+        // Chunks accumulate ∂(Σ_chunk L_i / n)/∂θ into .grad: the gradient of the mean loss, in bounded memory.
+        gs::for_each_chunk(data->data, idx, n_idx, gs::kChunkExamples, [&](const gs::Batch& batch) {
+            const auto sum = gs::per_example_loss(t.model->forward(batch.x), batch, data->data).sum();
+            loss_sum += sum.to(torch::kFloat64).item<double>();
+            if (sum.requires_grad()) (sum / static_cast<double>(n)).backward();
+        });
+        *loss_before = loss_sum / static_cast<double>(n);
+        gs::require(std::isfinite(*loss_before), "the loss is not finite (diverged?)");
+        t.apply_update(learning_rate);
+    });
+}
+
+extern "C" int32_t gs_trainer_state_size(gs_trainer* trainer, int64_t* bytes) {
+    return gs::guard("gs_trainer_state_size", [&] {
+        gs::require(trainer != nullptr && bytes != nullptr, "null argument");
+        gs::Writer w{nullptr, 0};
+        gs::write_state(trainer->trainer, w);
+        *bytes = w.used;
+    });
+}
+
+extern "C" int32_t gs_trainer_state_save(gs_trainer* trainer, uint8_t* buffer, int64_t capacity) {
+    return gs::guard("gs_trainer_state_save", [&] {
+        gs::require(trainer != nullptr && buffer != nullptr, "null argument");
+        gs::Writer w{buffer, capacity};
+        gs::write_state(trainer->trainer, w);
+    });
+}
+
+extern "C" int32_t gs_trainer_state_load(gs_trainer* trainer, const uint8_t* buffer, int64_t length) {
+    return gs::guard("gs_trainer_state_load", [&] {
+        gs::require(trainer != nullptr && buffer != nullptr, "null argument");
+        gs::Reader r{buffer, length};
+        gs::read_state(trainer->trainer, r);
+    });
+}
