@@ -30,7 +30,7 @@ public enum ModelKind
     GsnrCnn,
 
     /// <summary>LeNet-5 (ReLU, max pooling, first conv padded to keep 28×28).</summary>
-    LeNet5,
+    Lenet5,
 }
 
 public enum Activation { Relu, Tanh, Sigmoid }

@@ -1,0 +1,85 @@
+using OrleansSweeps.Contracts.Specs;
+using OrleansSweeps.Engine.Data;
+using OrleansSweeps.Engine.Models;
+
+namespace OrleansSweeps.Engine.Training;
+
+/// <summary>
+/// One training run: replicate m of a sweep point, from θ0 (or its latest checkpoint) to the last
+/// step, recording <see cref="CurveRow"/>s at the spec's recorded steps. Deterministic: the same spec,
+/// replicate and device give identical rows, whether or not the run was interrupted and resumed.
+/// </summary>
+public sealed class TrainingRun(RunSpec spec, int replicate, string device)
+{
+    /// <summary>Called after every update with the number of updates done.</summary>
+    public Action<int>? Progress { get; init; }
+
+    /// <summary>Checkpoint storage; null: no checkpoints.</summary>
+    public ICheckpointStore? Checkpoints { get; init; }
+
+    /// <summary>θ0's seed for this replicate (shared by all replicates unless <c>model.share_init</c> is false).</summary>
+    public ulong InitSeed => spec.Model.ShareInit
+        ? SeedScheme.Derive(spec.Seed, "init")
+        : SeedScheme.Derive(spec.Seed, "init", replicate);
+
+    /// <summary>
+    /// Trains on <paramref name="trainData"/> and evaluates on <paramref name="testData"/>. On cancellation, saves a
+    /// checkpoint at the current step (when a store is set) and throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public IReadOnlyList<CurveRow> Execute(Examples train, TensorData trainData, TensorData testData, CancellationToken cancel = default)
+    {
+        var training = spec.Training;
+        var input = train.ExampleShape;
+        using var model = NativeModel.Create(ModelArchitecture.For(spec.Model, input, train.Outputs), spec.Model.Precision, device, InitSeed, spec.Model.Init);
+        using var trainer = Trainer.Create(model, training, SeedScheme.Derive(spec.Seed, "trainer", replicate));
+        var recorded = new HashSet<int>(spec.Record.Resolve(training.Steps));
+        var batches = new MinibatchOrder(train.Count, training.Optimizer == OptimizerKind.Gd ? train.Count : training.BatchSize, spec.Seed, replicate);
+        var rows = new List<CurveRow>();
+        var step = 0;
+
+        if (Checkpoints?.LoadLatest() is { } checkpoint)
+        {
+            trainer.LoadState(checkpoint.TrainerState);
+            rows.AddRange(checkpoint.Rows);
+            step = checkpoint.Step;
+        }
+
+        for (; ; step++)
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                Checkpoints?.Save(new Checkpoint(step, rows, trainer.SaveState()));
+                cancel.ThrowIfCancellationRequested();
+            }
+            var lr = LearningRateSchedule.At(training, step);
+            CurveRow? row = null;
+            if (recorded.Contains(step))
+            {
+                var tr = model.Evaluate(trainData);
+                var te = model.Evaluate(testData);
+                row = new CurveRow(step, lr, tr.Loss, tr.Accuracy, te.Loss, te.Accuracy, double.NaN, double.NaN);
+            }
+            if (step == training.Steps)
+            {
+                if (row is not null) rows.Add(row);
+                break;
+            }
+
+            trainer.Step(trainData, batches.FullBatch ? default : batches.Batch(step), lr);
+
+            if (row is not null)
+            {
+                if (training.Optimizer == OptimizerKind.Gd)
+                {
+                    // eq. 23 needs L and L' one gradient-descent step later.
+                    row = row with { TrainLossNext = model.Evaluate(trainData).Loss, TestLossNext = model.Evaluate(testData).Loss };
+                }
+                rows.Add(row);
+            }
+            Progress?.Invoke(step + 1);
+            if (spec.CheckpointEvery > 0 && (step + 1) % spec.CheckpointEvery == 0 && step + 1 < training.Steps)
+                Checkpoints?.Save(new Checkpoint(step + 1, rows, trainer.SaveState()));
+        }
+        return rows;
+    }
+}
