@@ -1,0 +1,42 @@
+using OrleansSweeps.Contracts.Specs;
+using OrleansSweeps.Engine.Interop;
+
+namespace OrleansSweeps.Client.Commands;
+
+/// <summary>Turns any failure into one line on stderr and an exit code.</summary>
+internal static class ErrorReporting
+{
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (SpecException e)
+        {
+            return Fail(e.Message, ExitCodes.BadInput);
+        }
+        catch (UsageException e)
+        {
+            return Fail(e.Message, ExitCodes.BadInput);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("interrupted: checkpoints saved; run the same command again to continue");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is NativeException or InvalidDataException or IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return Fail(e.Message, ExitCodes.Failed);
+        }
+    }
+
+    private static int Fail(string message, int code)
+    {
+        Console.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
+        return code;
+    }
+}
+
+/// <summary>A command-line mistake the parser cannot see (e.g. a malformed --device value).</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using OrleansSweeps.Contracts.Specs;
+
+namespace OrleansSweeps.Client.Commands;
+
+/// <summary><c>sweeps validate SPEC.yaml</c>: checks a spec and prints what it would run; writes nothing.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var spec = CommonOptions.Spec();
+        var command = new Command("validate", "Check a sweep spec and show its grid; writes nothing") { spec };
+        command.SetAction(parse => ErrorReporting.Run(() =>
+        {
+            var sweep = SpecLoader.LoadFile(parse.GetValue(spec)!);
+            Console.WriteLine($"{sweep.SourcePath}: ok — sweep '{sweep.Name}', {sweep.Points.Count} points, {sweep.RunCount} runs");
+            foreach (var axis in sweep.Grid) Console.WriteLine($"  grid {axis.Path}: {string.Join(", ", axis.Values)}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

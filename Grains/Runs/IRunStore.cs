@@ -1,0 +1,15 @@
+using OrleansSweeps.Engine.Training;
+
+namespace OrleansSweeps.Grains.Runs;
+
+/// <summary>The durable state of one run: its checkpoints and, once finished, its curves.</summary>
+public interface IRunStore
+{
+    ICheckpointStore Checkpoints { get; }
+
+    /// <summary>The finished run's curves, or null when the run has not completed.</summary>
+    IReadOnlyList<CurveRow>? ReadCurves();
+
+    /// <summary>Stores the finished run's curves atomically; from then on the run counts as complete.</summary>
+    void WriteCurves(IReadOnlyList<CurveRow> rows);
+}

@@ -1,0 +1,18 @@
+using OrleansSweeps.Engine.Storage;
+using OrleansSweeps.Engine.Training;
+using OrleansSweeps.Grains.Runs;
+
+namespace OrleansSweeps.Silo.Storage;
+
+/// <summary>A run's state as files: <c>curves.csv</c> (written once, atomically) and <c>checkpoints/</c>.</summary>
+public sealed class FileRunStore(string runDirectory, Action<string>? warn = null) : IRunStore
+{
+    private string CurvesPath => Path.Combine(runDirectory, "curves.csv");
+
+    public ICheckpointStore Checkpoints { get; } = new DirectoryCheckpointStore(Path.Combine(runDirectory, "checkpoints"), warn);
+
+    public IReadOnlyList<CurveRow>? ReadCurves() =>
+        File.Exists(CurvesPath) ? CurveRow.ParseCsv(File.ReadAllText(CurvesPath), CurvesPath) : null;
+
+    public void WriteCurves(IReadOnlyList<CurveRow> rows) => AtomicFile.WriteAllText(CurvesPath, CurveRow.ToCsv(rows));
+}
