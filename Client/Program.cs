@@ -5,7 +5,14 @@ namespace OrleansSweeps.Client;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => Build().Parse(args).InvokeAsync();
+    /// <summary>
+    /// How long Ctrl-C / SIGTERM waits for a graceful stop (finish the current step, save a checkpoint)
+    /// before the process exits anyway.
+    /// </summary>
+    public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(60);
+
+    public static Task<int> Main(string[] args) =>
+        Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = GracePeriod });
 
     public static RootCommand Build()
     {
@@ -13,6 +20,7 @@ public static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

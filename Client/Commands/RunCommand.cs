@@ -23,7 +23,8 @@ internal static partial class RunCommand
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:i (default: the spec's device, else cpu)" };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: all cores)" };
         var command = new Command("run", "Run a sweep in this process") { spec, home, id, device, threads };
-        command.SetAction((parse, cancel) => Task.FromResult(ErrorReporting.Run(() =>
+        // Work runs off the signal-handling thread so Ctrl-C / SIGTERM can cancel it and wait for the checkpoint.
+        command.SetAction((parse, cancel) => Task.Run(() => ErrorReporting.Run(() =>
             Execute(parse.GetValue(spec)!, parse.GetValue(home)!, parse.GetValue(id), parse.GetValue(device), parse.GetValue(threads), cancel))));
         return command;
     }
@@ -34,7 +35,7 @@ internal static partial class RunCommand
         if (id is not null && !IdPattern().IsMatch(id)) throw new UsageException($"--id '{id}': use 1–100 characters of A-Z a-z 0-9 . _ -");
         if (device is not null) CheckDevice(device);
         if (threads is < 1) throw new UsageException($"--threads {threads}: must be at least 1");
-        if (threads is { } t) NativeRuntime.SetThreads(t);
+        NativeRuntime.SetThreads(threads ?? Environment.ProcessorCount);
         foreach (var wanted in sweep.Points.Select(p => device ?? p.Spec.Device).Distinct()) CheckDevice(wanted);
 
         var sweepHome = new SweepHome(homePath);

@@ -8,12 +8,19 @@ namespace OrleansSweeps.Client.Display;
 /// <summary>The end-of-sweep table: one row per point, grid parameters first.</summary>
 internal static class SummaryTable
 {
+    private const int RedirectedWidth = 160;
+
     public static void Write(SweepSpec sweep, IReadOnlyList<PointSummary> summaries)
     {
+        // Redirected output (logs, CI) would otherwise wrap at 80 columns.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = RedirectedWidth;
+        var classification = summaries.Any(s => !double.IsNaN(s.TestAccuracyMean));
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("point");
         foreach (var axis in sweep.Grid) table.AddColumn(axis.Path);
-        table.AddColumns("runs", "step", "train loss", "test loss", "test acc (mean ± sd)", "OSGR lhs (step)");
+        table.AddColumns("runs", "step", "train loss", "test loss");
+        if (classification) table.AddColumn("test acc (mean ± sd)");
+        table.AddColumn("OSGR lhs (step)");
         foreach (var s in summaries)
         {
             var cells = new List<string> { s.Point.Id };
@@ -22,7 +29,7 @@ internal static class SummaryTable
             cells.Add(s.FinalStep.ToString(CultureInfo.InvariantCulture));
             cells.Add(Show(s.TrainLossMean));
             cells.Add(Show(s.TestLossMean));
-            cells.Add(double.IsNaN(s.TestAccuracyMean) ? "—" : $"{s.TestAccuracyMean:P2} ± {s.TestAccuracySd:P2}");
+            if (classification) cells.Add(double.IsNaN(s.TestAccuracyMean) ? "—" : $"{s.TestAccuracyMean:P2} ± {s.TestAccuracySd:P2}");
             cells.Add(double.IsNaN(s.OsgrLhs) ? "—" : $"{Show(s.OsgrLhs)} ({s.OsgrStep})");
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }

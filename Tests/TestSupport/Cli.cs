@@ -9,12 +9,23 @@ public static class Cli
 
     public static Result Run(string workingDirectory, params string[] args)
     {
+        using var process = Start(workingDirectory, args);
+        return Wait(process, args);
+    }
+
+    /// <summary>Starts <c>sweeps</c> without waiting (for tests that signal or kill it).</summary>
+    public static Process Start(string workingDirectory, params string[] args)
+    {
         var dll = Path.Combine(AppContext.BaseDirectory, "sweeps.dll");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    public static Result Wait(Process process, params string[] args)
+    {
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
