@@ -43,6 +43,13 @@ internal static partial class RunCommand
         var host = new SequentialSweepHost(sweepHome, warning => Console.Error.WriteLine($"warning: {warning}"));
         var summaries = SweepProgress.Show(sweep, sweepId, observer => host.Run(sweep, sweepId, device, observer, cancel));
         SummaryTable.Write(sweep, summaries);
+        var failed = summaries.Sum(s => s.Failed);
+        if (failed > 0)
+        {
+            Console.WriteLine($"sweep {sweepId}: {sweep.RunCount - failed} runs complete, {failed} failed (see failure.txt beside their curves); results under {sweepHome.SweepDirectory(sweepId)}");
+            Console.Error.WriteLine($"error: sweep {sweepId}: {failed} of {sweep.RunCount} runs failed");
+            return ExitCodes.Failed;
+        }
         Console.WriteLine($"sweep {sweepId}: {sweep.RunCount} runs complete; curves under {sweepHome.SweepDirectory(sweepId)}");
         return ExitCodes.Ok;
     }

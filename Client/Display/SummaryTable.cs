@@ -18,7 +18,10 @@ internal static class SummaryTable
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("point");
         foreach (var axis in sweep.Grid) table.AddColumn(axis.Path);
-        table.AddColumns("runs", "step", "train loss", "test loss");
+        var anyFailed = summaries.Any(s => s.Failed > 0);
+        table.AddColumn("runs");
+        if (anyFailed) table.AddColumn("failed");
+        table.AddColumns("step", "train loss", "test loss");
         if (classification) table.AddColumn("test acc (mean ± sd)");
         table.AddColumn("OSGR lhs (step)");
         foreach (var s in summaries)
@@ -26,7 +29,8 @@ internal static class SummaryTable
             var cells = new List<string> { s.Point.Id };
             cells.AddRange(s.Point.Parameters.Select(p => p.Value));
             cells.Add(s.Runs.ToString(CultureInfo.InvariantCulture));
-            cells.Add(s.FinalStep.ToString(CultureInfo.InvariantCulture));
+            if (anyFailed) cells.Add(s.Failed.ToString(CultureInfo.InvariantCulture));
+            cells.Add(s.FinalStep < 0 ? "—" : s.FinalStep.ToString(CultureInfo.InvariantCulture));
             cells.Add(Show(s.TrainLossMean));
             cells.Add(Show(s.TestLossMean));
             if (classification) cells.Add(double.IsNaN(s.TestAccuracyMean) ? "—" : $"{s.TestAccuracyMean:P2} ± {s.TestAccuracySd:P2}");

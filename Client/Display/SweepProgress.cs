@@ -1,5 +1,6 @@
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Contracts.Specs;
+using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Silo.Hosting;
 using Spectre.Console;
 
@@ -28,6 +29,9 @@ internal static class SweepProgress
         return result;
     }
 
+    private static string Describe(RunOutcome outcome) =>
+        outcome.Failure is { } failure ? $"failed: {failure}" : outcome.WasAlreadyDone ? "already done" : "done";
+
     private sealed class LineObserver(int runs) : ISweepObserver
     {
         private int _finished;
@@ -36,8 +40,8 @@ internal static class SweepProgress
 
         public void StepDone(RunId id, int step) { }
 
-        public void RunFinished(RunId id, bool wasAlreadyDone) =>
-            Console.Error.WriteLine($"[{++_finished}/{runs}] {id} {(wasAlreadyDone ? "already done" : "done")}");
+        public void RunFinished(RunId id, RunOutcome outcome) =>
+            Console.Error.WriteLine($"[{++_finished}/{runs}] {id} {Describe(outcome)}");
     }
 
     private sealed class BarObserver(ProgressTask task, int runs) : ISweepObserver
@@ -57,10 +61,10 @@ internal static class SweepProgress
             _lastStep = step;
         }
 
-        public void RunFinished(RunId id, bool wasAlreadyDone)
+        public void RunFinished(RunId id, RunOutcome outcome)
         {
             _finished++;
-            if (wasAlreadyDone) task.Increment(0);
+            if (outcome.Failure is not null) AnsiConsole.MarkupLineInterpolated($"[red]{id} {Describe(outcome)}[/]");
         }
     }
 }

@@ -9,6 +9,9 @@ public enum NativeStatus
     InvalidArgument = 1,
     TorchError = 2,
     IncompatibleState = 3,
+
+    /// <summary>The training loss became NaN or infinite (learning rate too high?).</summary>
+    Diverged = 4,
     Unknown = 99,
 }
 
@@ -19,6 +22,9 @@ public sealed class NativeException(string operation, NativeStatus status, strin
     public string Operation { get; } = operation;
 
     public NativeStatus Status { get; } = status;
+
+    /// <summary>The numeric core's own message, without the operation and status.</summary>
+    public string Detail { get; } = message;
 }
 
 internal static class Native

@@ -1,5 +1,6 @@
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
+using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Engine.Models;
 
 namespace OrleansSweeps.Engine.Training;
@@ -65,7 +66,14 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
                 break;
             }
 
-            trainer.Step(trainData, batches.FullBatch ? default : batches.Batch(step), lr);
+            try
+            {
+                trainer.Step(trainData, batches.FullBatch ? default : batches.Batch(step), lr);
+            }
+            catch (NativeException e) when (e.Status == NativeStatus.Diverged)
+            {
+                throw new RunDivergedException(step, lr, e.Detail);
+            }
 
             if (row is not null)
             {

@@ -2,7 +2,7 @@ using OrleansSweeps.Engine.Training;
 
 namespace OrleansSweeps.Grains.Runs;
 
-/// <summary>The durable state of one run: its checkpoints and, once finished, its curves.</summary>
+/// <summary>The durable state of one run: its checkpoints and, once ended, its curves or its failure.</summary>
 public interface IRunStore
 {
     ICheckpointStore Checkpoints { get; }
@@ -12,4 +12,9 @@ public interface IRunStore
 
     /// <summary>Stores the finished run's curves atomically; from then on the run counts as complete.</summary>
     void WriteCurves(IReadOnlyList<CurveRow> rows);
+
+    /// <summary>Why the run failed for good (e.g. it diverged), or null.</summary>
+    string? ReadFailure();
+
+    void WriteFailure(string reason);
 }

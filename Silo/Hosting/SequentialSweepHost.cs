@@ -2,7 +2,6 @@ using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
 using OrleansSweeps.Engine.Storage;
-using OrleansSweeps.Engine.Training;
 using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Silo.Results;
 using OrleansSweeps.Silo.Storage;
@@ -16,7 +15,7 @@ public interface ISweepObserver
 
     void StepDone(RunId id, int step);
 
-    void RunFinished(RunId id, bool wasAlreadyDone);
+    void RunFinished(RunId id, RunOutcome outcome);
 }
 
 /// <summary>
@@ -41,24 +40,25 @@ public sealed class SequentialSweepHost(SweepHome home, Action<string>? warn = n
             var runDevice = device ?? spec.Device;
             var data = DataPlan.For(spec);
             using var test = TensorData.Upload(data.Test, spec.Model.Precision, runDevice);
-            var curves = new List<IReadOnlyList<CurveRow>>();
+            var outcomes = new List<RunOutcome>();
             for (var m = 0; m < spec.Replicates; m++)
             {
                 cancel.ThrowIfCancellationRequested();
                 var id = new RunId(sweepId, point.Index, m);
-                var store = new FileRunStore(home.RunDirectory(id), warn);
-                var done = store.ReadCurves();
-                var alreadyDone = done is not null;
-                if (done is null)
+                var grain = new RunGrain(id, spec, runDevice, new FileRunStore(home.RunDirectory(id), warn))
+                {
+                    Progress = step => observer?.StepDone(id, step),
+                };
+                var outcome = grain.StoredOutcome();
+                if (outcome is null)
                 {
                     observer?.RunStarted(id, spec.Training.Steps);
-                    var grain = new RunGrain(id, spec, runDevice, store) { Progress = step => observer?.StepDone(id, step) };
-                    done = grain.Activate(data, test, cancel);
+                    outcome = grain.Activate(data, test, cancel);
                 }
-                observer?.RunFinished(id, alreadyDone);
-                curves.Add(done);
+                observer?.RunFinished(id, outcome);
+                outcomes.Add(outcome);
             }
-            summaries.Add(PointSummary.From(point, curves));
+            summaries.Add(PointSummary.From(point, outcomes));
         }
         AtomicFile.WriteAllText(Path.Combine(home.ResultsDirectory(sweepId), "summary.csv"), PointSummary.ToCsv(summaries));
         return summaries;

@@ -4,10 +4,15 @@ using OrleansSweeps.Grains.Runs;
 
 namespace OrleansSweeps.Silo.Storage;
 
-/// <summary>A run's state as files: <c>curves.csv</c> (written once, atomically) and <c>checkpoints/</c>.</summary>
+/// <summary>
+/// A run's state as files: <c>curves.csv</c> or <c>failure.txt</c> (each written once, atomically)
+/// and <c>checkpoints/</c>.
+/// </summary>
 public sealed class FileRunStore(string runDirectory, Action<string>? warn = null) : IRunStore
 {
     private string CurvesPath => Path.Combine(runDirectory, "curves.csv");
+
+    private string FailurePath => Path.Combine(runDirectory, "failure.txt");
 
     public ICheckpointStore Checkpoints { get; } = new DirectoryCheckpointStore(Path.Combine(runDirectory, "checkpoints"), warn);
 
@@ -15,4 +20,8 @@ public sealed class FileRunStore(string runDirectory, Action<string>? warn = nul
         File.Exists(CurvesPath) ? CurveRow.ParseCsv(File.ReadAllText(CurvesPath), CurvesPath) : null;
 
     public void WriteCurves(IReadOnlyList<CurveRow> rows) => AtomicFile.WriteAllText(CurvesPath, CurveRow.ToCsv(rows));
+
+    public string? ReadFailure() => File.Exists(FailurePath) ? File.ReadAllText(FailurePath).Trim() : null;
+
+    public void WriteFailure(string reason) => AtomicFile.WriteAllText(FailurePath, reason + "\n");
 }

@@ -116,6 +116,29 @@ public sealed class RunCommandTests
         Assert.Contains("already exists with a different spec", result.Stderr);
     }
 
+    [Fact]
+    public void Diverged_runs_are_recorded_as_failed_the_rest_complete_and_the_exit_code_says_so()
+    {
+        using var dir = new TempDirectory();
+        var spec = WriteSpec(dir, SpecBuilder.ToyYaml + "\ngrid:\n  training.lr: [0.05, 100000]\n");
+        var home = dir.Combine("h");
+        var result = Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "d");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("2 of 4 runs failed", result.Stderr);
+        var failures = Directory.GetFiles(home, "failure.txt", SearchOption.AllDirectories);
+        Assert.Equal(2, failures.Length);
+        Assert.All(failures, f => Assert.Contains("/p0001/", f));
+        Assert.All(failures, f => Assert.StartsWith("diverged at update", File.ReadAllText(f)));
+        var summary = File.ReadAllLines(Path.Combine(home, "sweeps", "d", "results", "summary.csv"));
+        Assert.StartsWith("p0000,training.lr=0.05,2,0,", summary[1]);
+        Assert.StartsWith("p0001,training.lr=100000,0,2,", summary[2]);
+
+        // Deterministic failures are not retried: the rerun reads them back.
+        var again = Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "d");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("already done", again.Stderr);
+    }
+
     private static string WriteSpec(TempDirectory dir, string yaml)
     {
         var path = dir.Combine("spec.yaml");

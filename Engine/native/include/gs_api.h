@@ -27,6 +27,7 @@ typedef enum gs_status {
     GS_ERR_ARGUMENT = 1, /* a caller mistake: bad shape, bad layer text, unknown device */
     GS_ERR_TORCH = 2,    /* libtorch raised (out of memory, CUDA failure, ...) */
     GS_ERR_STATE = 3,    /* a serialized state does not fit this model/trainer */
+    GS_ERR_DIVERGED = 4, /* the training loss is NaN or infinite; the parameters were left unchanged */
     GS_ERR_UNKNOWN = 99
 } gs_status;
 

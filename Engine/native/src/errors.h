@@ -15,6 +15,10 @@ struct StateError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+struct DivergedError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 void set_last_error(const char* operation, const std::string& message);
 
 // Runs body; converts any exception into a status code and a message naming the operation.
@@ -29,6 +33,9 @@ int32_t guard(const char* operation, Body&& body) noexcept {
     } catch (const StateError& e) {
         set_last_error(operation, e.what());
         return GS_ERR_STATE;
+    } catch (const DivergedError& e) {
+        set_last_error(operation, e.what());
+        return GS_ERR_DIVERGED;
     } catch (const c10::Error& e) {
         set_last_error(operation, e.what_without_backtrace());
         return GS_ERR_TORCH;

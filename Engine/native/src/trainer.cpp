@@ -160,7 +160,11 @@ extern "C" int32_t gs_trainer_step(gs_trainer* trainer, gs_data* data, const int
             if (sum.requires_grad()) (sum / static_cast<double>(n)).backward();
         });
         *loss_before = loss_sum / static_cast<double>(n);
-        gs::require(std::isfinite(*loss_before), "the loss is not finite (diverged?)");
+        if (!std::isfinite(*loss_before)) {
+            for (const auto& p : t.model->trainable_parameters()) const_cast<torch::Tensor&>(p).mutable_grad() = torch::Tensor();
+            throw gs::DivergedError("the mean training loss is " + std::to_string(*loss_before) + " at update " +
+                                    std::to_string(t.step));
+        }
         t.apply_update(learning_rate);
     });
 }
