@@ -71,6 +71,9 @@ GS_EXPORT void gs_model_free(gs_model* model);
 GS_EXPORT int32_t gs_model_param_count(gs_model* model, int64_t* total, int64_t* trainable);
 GS_EXPORT int32_t gs_model_get_params(gs_model* model, double* values, int64_t count);
 GS_EXPORT int32_t gs_model_set_params(gs_model* model, const double* values, int64_t count);
+/* Element count of every parameter tensor (per linear/conv layer: weight, then bias), in order.
+ * sizes may be null to learn *tensors first. */
+GS_EXPORT int32_t gs_model_param_sizes(gs_model* model, int64_t* sizes, int64_t capacity, int64_t* tensors);
 
 /* --- data ----------------------------------------------------------------------------------------
  * x: n examples of shape example_shape (row-major, float32 on the host). Exactly one of labels
@@ -89,6 +92,33 @@ GS_EXPORT int32_t gs_eval(gs_model* model, gs_data* data, const int64_t* idx, in
  * ones), in the order of gs_model_get_params. */
 GS_EXPORT int32_t gs_loss_grad(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx,
                                double* loss, double* grad, int64_t count);
+
+/* --- gradient statistics (SCIENCE.md §1, §3) ---------------------------------------------------
+ * Per-parameter statistics of per-example gradients g_ij = ∂L_i/∂θ_j over the selected examples, for
+ * every parameter (frozen ones too, as if they were trained), in the order of gs_model_get_params:
+ * mean[j] = (1/n) Σ_i g_ij, second[j] = (1/n) Σ_i g_ij², positive[j] = #{i: g_ij > 0},
+ * negative[j] = #{i: g_ij < 0} (pass null for both to skip the sign counts). Examples are processed
+ * `chunk` at a time, so memory is bounded whatever n is. */
+GS_EXPORT int32_t gs_grad_moments(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx, int64_t chunk,
+                                  double* mean, double* second, double* positive, double* negative, int64_t count);
+
+typedef struct gs_mgs_result {
+    double trace;    /* trace(K) = Σ_{i,c} ||∂f_c(x_i)/∂θ||² */
+    double log_det;  /* natural log det(K) from a float64 Cholesky; NaN when singular */
+    int32_t singular;/* 1 when K is not numerically positive definite */
+    int64_t size;    /* b·k */
+} gs_mgs_result;
+
+/* The MGS kernel K = J Jᵀ over the trainable parameters on the selected examples (the batch),
+ * rows ordered example-major (row i·k + c). kernel may be null (metrics only); otherwise it receives
+ * the (b·k)² float64 values row-major. */
+GS_EXPORT int32_t gs_mgs_kernel(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx, double* kernel,
+                                int64_t capacity, gs_mgs_result* out);
+
+/* Gradient of Σ_{i selected} f_c(x_i) (raw output c) w.r.t. every parameter, zeros for frozen ones: with
+ * one example selected, a row of the MGS Jacobian J (reference loops and tests). */
+GS_EXPORT int32_t gs_output_grad(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx, int64_t output,
+                                 double* grad, int64_t count);
 
 /* --- training ------------------------------------------------------------------------------------ */
 GS_EXPORT int32_t gs_trainer_create(gs_model* model, const gs_optimizer_config* config, uint64_t seed,

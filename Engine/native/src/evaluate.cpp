@@ -50,3 +50,25 @@ extern "C" int32_t gs_loss_grad(gs_model* model, gs_data* data, const int64_t* i
         gs::read_flat(sums, grad, count);
     });
 }
+
+extern "C" int32_t gs_output_grad(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx, int64_t output,
+                                  double* grad, int64_t count) {
+    return gs::guard("gs_output_grad", [&] {
+        gs::require(model != nullptr && data != nullptr && grad != nullptr, "null argument");
+        const auto params = model->model->parameters();
+        std::vector<torch::Tensor> sums;
+        for (const auto& p : params) sums.push_back(torch::zeros_like(p, torch::kFloat64));
+        gs::for_each_chunk(data->data, idx, n_idx, gs::kChunkExamples, [&](const gs::Batch& batch) {
+            const auto out = model->model->forward(batch.x);
+            gs::require(output >= 0 && output < out.size(1), "output index out of range");
+            std::vector<torch::Tensor> wrt;
+            std::vector<size_t> where;
+            for (size_t i = 0; i < params.size(); ++i)
+                if (params[i].requires_grad()) { wrt.push_back(params[i]); where.push_back(i); }
+            if (wrt.empty()) return;
+            const auto grads = torch::autograd::grad({out.select(1, output).sum()}, wrt);
+            for (size_t j = 0; j < grads.size(); ++j) sums[where[j]] += grads[j].to(torch::kFloat64);
+        });
+        gs::read_flat(sums, grad, count);
+    });
+}

@@ -9,9 +9,10 @@
 
 namespace gs {
 
-torch::Tensor Model::forward(const torch::Tensor& input) const {
-    torch::Tensor x = input;
+torch::Tensor Model::forward(const torch::Tensor& input, std::vector<Capture>* capture) const {
+    torch::Tensor x = capture == nullptr ? input : input.detach().requires_grad_(true);
     for (const auto& layer : layers) {
+        const torch::Tensor layer_input = x;
         switch (layer.kind) {
             case LayerKind::Linear: x = torch::linear(x, layer.weight, layer.bias); break;
             case LayerKind::Conv:
@@ -23,6 +24,7 @@ torch::Tensor Model::forward(const torch::Tensor& input) const {
             case LayerKind::Tanh: x = torch::tanh(x); break;
             case LayerKind::Sigmoid: x = torch::sigmoid(x); break;
         }
+        if (capture != nullptr && layer.has_parameters()) capture->push_back({&layer, layer_input, x});
     }
     return x;
 }
@@ -173,6 +175,17 @@ extern "C" int32_t gs_model_get_params(gs_model* model, double* values, int64_t 
     return gs::guard("gs_model_get_params", [&] {
         gs::require(model != nullptr && values != nullptr, "null argument");
         gs::read_flat(model->model->parameters(), values, count);
+    });
+}
+
+extern "C" int32_t gs_model_param_sizes(gs_model* model, int64_t* sizes, int64_t capacity, int64_t* tensors) {
+    return gs::guard("gs_model_param_sizes", [&] {
+        gs::require(model != nullptr && tensors != nullptr, "null argument");
+        const auto params = model->model->parameters();
+        *tensors = static_cast<int64_t>(params.size());
+        if (sizes == nullptr) return;
+        gs::require(capacity >= *tensors, "sizes buffer too small");
+        for (size_t i = 0; i < params.size(); ++i) sizes[i] = params[i].numel();
     });
 }
 

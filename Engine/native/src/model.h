@@ -19,12 +19,23 @@ struct Layer {
     bool has_parameters() const { return weight.defined(); }
 };
 
+// A parameterised layer's input a and output z in one forward pass: the ingredients of per-example
+// gradients (δ = ∂L/∂z, then ∂L_i/∂W = δ_i a_iᵀ for linear layers, SCIENCE.md §1 and §3).
+struct Capture {
+    const Layer* layer;
+    torch::Tensor input;
+    torch::Tensor output;
+};
+
 struct Model {
     std::vector<Layer> layers;
     torch::Device device{torch::kCPU};
     torch::ScalarType dtype = torch::kFloat32;
 
-    torch::Tensor forward(const torch::Tensor& x) const;
+    torch::Tensor forward(const torch::Tensor& x) const { return forward(x, nullptr); }
+    // With capture: records every linear/conv layer's input and output, and makes every output part of
+    // the autograd graph (frozen layers included) so ∂L/∂z can be asked for.
+    torch::Tensor forward(const torch::Tensor& x, std::vector<Capture>* capture) const;
     // Every parameter tensor in a fixed order: layer order, weight before bias.
     std::vector<torch::Tensor> parameters() const;
     std::vector<torch::Tensor> trainable_parameters() const;

@@ -1,0 +1,119 @@
+#include "gradstats.h"
+
+#include <cstring>
+
+#include "data.h"
+#include "errors.h"
+
+namespace gs {
+
+std::vector<torch::Tensor> output_grads(const torch::Tensor& scalar, const std::vector<Capture>& captures,
+                                        bool retain_graph) {
+    std::vector<torch::Tensor> outputs;
+    outputs.reserve(captures.size());
+    for (const auto& c : captures) outputs.push_back(c.output);
+    return torch::autograd::grad({scalar}, outputs, {}, retain_graph, false, true);
+}
+
+torch::Tensor conv_per_example_grads(const Layer& layer, const torch::Tensor& input, const torch::Tensor& delta) {
+    const int64_t batch = input.size(0);
+    const auto unfolded = at::im2col(input, {layer.kernel, layer.kernel}, {1, 1}, {layer.pad, layer.pad},
+                                     {layer.stride, layer.stride});                     // [B, in·k², L]
+    const auto d = delta.reshape({batch, layer.out, -1});                               // [B, out, L]
+    const auto weight = torch::bmm(d, unfolded.transpose(1, 2)).reshape({batch, -1});  // [B, out·in·k²]
+    return torch::cat({weight, d.sum(2)}, 1);
+}
+
+namespace {
+
+// Running sums over examples of g_ij, g_ij², [g_ij > 0], [g_ij < 0] for one layer's weight and bias.
+struct LayerSums {
+    torch::Tensor sum, square, positive, negative;  // float64, [weight numel + bias numel]
+};
+
+// Examples per conv sub-chunk: bounds the per-example gradient block [B, out·in·k²] to ~64 MB.
+int64_t conv_sub_chunk(const Layer& layer, int64_t element_size) {
+    const int64_t per_example = (layer.out * layer.in * layer.kernel * layer.kernel + layer.out) * element_size;
+    return std::max<int64_t>(1, (int64_t{64} << 20) / per_example);
+}
+
+void add_rows(LayerSums& sums, const torch::Tensor& grads, bool signs) {
+    sums.sum += grads.sum(0).to(torch::kFloat64);
+    sums.square += grads.square().sum(0).to(torch::kFloat64);
+    if (signs) {
+        sums.positive += grads.gt(0).sum(0).to(torch::kFloat64);
+        sums.negative += grads.lt(0).sum(0).to(torch::kFloat64);
+    }
+}
+
+// Linear layer: g_i = δ_i a_iᵀ, so Σ_i g_i = δᵀa, Σ_i g_i² = (δ²)ᵀ(a²), and with s = sign,
+// Σ_i s(δ)s(a) = #pos − #neg and Σ_i |s(δ)||s(a)| = #pos + #neg: no per-example gradient is formed.
+void add_linear(LayerSums& sums, const torch::Tensor& a, const torch::Tensor& d, bool signs) {
+    const auto flat = [](const torch::Tensor& w, const torch::Tensor& b) {
+        return torch::cat({w.reshape(-1), b}).to(torch::kFloat64);
+    };
+    sums.sum += flat(d.t().mm(a), d.sum(0));
+    const auto d2 = d.square();
+    sums.square += flat(d2.t().mm(a.square()), d2.sum(0));
+    if (signs) {
+        const auto sd = d.sign(), sa = a.sign();
+        const auto difference = flat(sd.t().mm(sa), sd.sum(0));
+        const auto nonzero = flat(sd.abs().t().mm(sa.abs()), sd.abs().sum(0));
+        sums.positive += (nonzero + difference) / 2;
+        sums.negative += (nonzero - difference) / 2;
+    }
+}
+
+}  // namespace
+}  // namespace gs
+
+extern "C" int32_t gs_grad_moments(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx, int64_t chunk,
+                                   double* mean, double* second, double* positive, double* negative, int64_t count) {
+    return gs::guard("gs_grad_moments", [&] {
+        gs::require(model != nullptr && data != nullptr && mean != nullptr && second != nullptr, "null argument");
+        gs::require(chunk >= 1, "chunk must be >= 1");
+        const bool signs = positive != nullptr && negative != nullptr;
+        const auto& net = *model->model;
+        gs::require(count == net.parameter_count(false),
+                    "expected " + std::to_string(net.parameter_count(false)) + " values, got " + std::to_string(count));
+        std::vector<gs::LayerSums> sums;
+        for (const auto& layer : net.layers) {
+            if (!layer.has_parameters()) continue;
+            const auto zeros = torch::zeros({layer.weight.numel() + layer.bias.numel()}, torch::dtype(torch::kFloat64).device(net.device));
+            sums.push_back({zeros, zeros.clone(), zeros.clone(), zeros.clone()});
+        }
+        const int64_t n = idx == nullptr ? data->data.count() : n_idx;
+        gs::for_each_chunk(data->data, idx, n_idx, chunk, [&](const gs::Batch& batch) {
+            std::vector<gs::Capture> captures;
+            const auto loss = gs::per_example_loss(net.forward(batch.x, &captures), batch, data->data).sum();
+            const auto deltas = gs::output_grads(loss, captures, false);
+            for (size_t l = 0; l < captures.size(); ++l) {
+                const auto& layer = *captures[l].layer;
+                const auto a = captures[l].input.detach();
+                if (layer.kind == gs::LayerKind::Linear) {
+                    gs::add_linear(sums[l], a, deltas[l], signs);
+                    continue;
+                }
+                const int64_t sub = gs::conv_sub_chunk(layer, a.element_size());
+                for (int64_t start = 0; start < a.size(0); start += sub) {
+                    const int64_t end = std::min(a.size(0), start + sub);
+                    gs::add_rows(sums[l], gs::conv_per_example_grads(layer, a.slice(0, start, end), deltas[l].slice(0, start, end)), signs);
+                }
+            }
+        });
+        // Lay the sums out in parameter order (per layer: weight then bias), divided by n.
+        std::vector<torch::Tensor> means, seconds, positives, negatives;
+        for (auto& s : sums) {
+            means.push_back(s.sum / static_cast<double>(n));
+            seconds.push_back(s.square / static_cast<double>(n));
+            positives.push_back(s.positive);
+            negatives.push_back(s.negative);
+        }
+        gs::read_flat(means, mean, count);
+        gs::read_flat(seconds, second, count);
+        if (signs) {
+            gs::read_flat(positives, positive, count);
+            gs::read_flat(negatives, negative, count);
+        }
+    });
+}
