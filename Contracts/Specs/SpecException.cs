@@ -7,12 +7,12 @@ namespace OrleansSweeps.Contracts.Specs;
 public sealed class SpecException : Exception
 {
     public SpecException(string file, int line, string field, string problem)
-        : base(Format(file, line, field, problem))
+        : base(Format(file, line, OneLine(field), OneLine(problem)))
     {
         File = file;
         Line = line;
-        Field = field;
-        Problem = problem;
+        Field = OneLine(field);
+        Problem = OneLine(problem);
     }
 
     /// <summary>The spec file's path as given.</summary>
@@ -25,6 +25,9 @@ public sealed class SpecException : Exception
     public string Field { get; }
 
     public string Problem { get; }
+
+    /// <summary>Values quoted from the spec may hold line breaks (<c>"cu\nda"</c>); they are shown escaped.</summary>
+    private static string OneLine(string text) => text.ReplaceLineEndings("\\n");
 
     private static string Format(string file, int line, string field, string problem)
     {

@@ -29,6 +29,7 @@ public static partial class SpecLoader
     {
         var root = ReadRoot(text, file);
         var baseContext = new SpecContext(file, new Dictionary<string, YamlNode>());
+        SpecBinder.RejectUnknownFields(baseContext, root);
         var nameNode = new MappingReader(baseContext, root, "", root);
         var name = nameNode.String("name", null) ?? throw nameNode.Error("name", "is required");
         if (!NamePattern().IsMatch(name))
@@ -45,8 +46,12 @@ public static partial class SpecLoader
                 throw baseContext.Error(axis.KeyNode, $"grid.{axis.Path}", "is not a spec field that a grid can vary (e.g. train_size, training.lr, dataset.noise, model.p)");
         }
 
-        var total = grid.Aggregate(1L, (n, a) => n * a.Nodes.Count);
+        // Every point runs at least one replicate, so a grid of more points than MaxRuns fails before binding
+        // any (capped product: many long axes must not overflow).
+        var total = grid.Aggregate(1L, (n, a) => Math.Min(n * a.Nodes.Count, MaxRuns + 1L));
+        if (total > MaxRuns) throw nameNode.Error("grid", $"the sweep would hold more than {MaxRuns} runs");
         var points = new List<SweepPoint>();
+        var runs = 0L;
         for (var index = 0; index < total; index++)
         {
             var overrides = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
@@ -61,7 +66,8 @@ public static partial class SpecLoader
             }
             var spec = SpecBinder.Bind(new SpecContext(file, overrides), root);
             points.Add(new SweepPoint(index, parameters, spec));
-            if (points.Sum(p => (long)p.Spec.Replicates) > MaxRuns)
+            runs += spec.Replicates;
+            if (runs > MaxRuns)
                 throw nameNode.Error("grid", $"the sweep would hold more than {MaxRuns} runs");
         }
         return new SweepSpec(name, file, text, grid.Select(a => new GridAxis(a.Path, a.Values)).ToArray(), points);
@@ -70,14 +76,21 @@ public static partial class SpecLoader
     private static YamlMappingNode ReadRoot(string text, string file)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
         {
             var message = (e.InnerException?.Message ?? e.Message).ReplaceLineEndings(" ");
             throw new SpecException(file, (int)e.Start.Line, "", $"not valid YAML: {StripMarks(message)}");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, without a position, on some unclosed flow collections
+            // ("a: {b: c" followed by more lines); the scanner's position is where it gave up.
+            throw new SpecException(file, (int)scanner.CurrentPosition.Line, "", "not valid YAML: unexpected text here (is a '{' or '[' above left unclosed?)");
         }
         if (stream.Documents.Count == 0) throw new SpecException(file, 0, "", "the spec is empty");
         if (stream.Documents.Count > 1) throw new SpecException(file, (int)stream.Documents[1].RootNode.Start.Line, "", "holds more than one YAML document");
@@ -96,12 +109,16 @@ public static partial class SpecLoader
             throw context.Error(gridNode, "grid", "must map field paths to lists of values, e.g. training.lr: [0.01, 0.1]");
         foreach (var (keyNode, valuesNode) in grid.Children)
         {
-            var path = ((YamlScalarNode)keyNode).Value ?? "";
+            var path = keyNode is YamlScalarNode scalar ? scalar.Value ?? "" : Show(keyNode);
             if (valuesNode is not YamlSequenceNode values || values.Children.Count == 0)
                 throw context.Error(valuesNode, $"grid.{path}", "must be a non-empty list of values");
             var shown = values.Children.Select(Show).ToArray();
-            var duplicate = shown.GroupBy(v => v).FirstOrDefault(g => g.Count() > 1);
-            if (duplicate is not null) throw context.Error(valuesNode, $"grid.{path}", $"lists the value {duplicate.Key} twice");
+            var repeat = Array.FindIndex(shown, v => Array.IndexOf(shown, v) < Array.LastIndexOf(shown, v));
+            if (repeat >= 0)
+            {
+                var second = Array.IndexOf(shown, shown[repeat], repeat + 1);
+                throw context.Error(values.Children[second], $"grid.{path}", $"lists the value {shown[repeat]} twice");
+            }
             axes.Add(new Axis(path, keyNode, values.Children.ToArray(), shown));
         }
         return axes;

@@ -13,7 +13,7 @@ public static class IdxReader
 
     public static IdxArray Read(string path)
     {
-        if (!File.Exists(path)) throw new InvalidDataException($"{path}: IDX file not found");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: IDX file not found", path);
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < 4) throw new InvalidDataException($"{path}: truncated IDX file ({bytes.Length} bytes, no header)");
         if (bytes[0] != 0 || bytes[1] != 0) throw new InvalidDataException($"{path}: not an IDX file (bad magic)");
@@ -23,7 +23,8 @@ public static class IdxReader
         var headerBytes = 4 + 4 * dims;
         if (bytes.Length < headerBytes) throw new InvalidDataException($"{path}: truncated IDX header");
         var shape = new int[dims];
-        long expected = 1;
+        // Four sizes below 2^31 multiply to below 2^124: Int128 cannot wrap (a long can, to 0 for 2^22 cubed).
+        Int128 expected = 1;
         for (var d = 0; d < dims; d++)
         {
             shape[d] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * d));

@@ -36,8 +36,11 @@ public static class MnistFiles
     {
         var imagesPath = Path.Combine(directory, imagesFile);
         var labelsPath = Path.Combine(directory, labelsFile);
-        if (!File.Exists(imagesPath))
-            throw new FileNotFoundException($"{imagesPath}: MNIST file not found (run scripts/fetch-mnist.sh or set {DirectoryVariable})");
+        foreach (var path in new[] { imagesPath, labelsPath })
+        {
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"{path}: MNIST file not found (run scripts/fetch-mnist.sh or set {DirectoryVariable})", path);
+        }
         var images = IdxReader.Read(imagesPath);
         var labels = IdxReader.Read(labelsPath);
         if (images.Shape.Length != 3) throw new InvalidDataException($"{imagesPath}: expected 3 dimensions (n×rows×cols), found {images.Shape.Length}");

@@ -26,11 +26,11 @@ internal sealed class MappingReader
         else
         {
             _node = node as YamlMappingNode ?? throw context.Error(node, prefix, "must be a mapping of fields");
-            Owner = node;
+            Owner = owner ?? node;
         }
     }
 
-    /// <summary>The node errors about this mapping point at (itself, or its parent when absent).</summary>
+    /// <summary>The node errors about this mapping point at (its key, or its parent when absent).</summary>
     public YamlNode? Owner { get; }
 
     public string PathOf(string key) => _prefix.Length == 0 ? key : $"{_prefix}.{key}";
@@ -48,9 +48,20 @@ internal sealed class MappingReader
         return _node.Children.TryGetValue(new YamlScalarNode(key), out var child) && !IsNull(child) ? child : null;
     }
 
-    public MappingReader Mapping(string key) => new(_context, Get(key), PathOf(key), Owner);
+    public MappingReader Mapping(string key) => new(_context, Get(key), PathOf(key), Locate(key) ?? Owner);
 
-    public SpecException Error(string key, string problem) => _context.Error(Get(key) ?? Owner, PathOf(key), problem);
+    public SpecException Error(string key, string problem) => _context.Error(Locate(key) ?? Owner, PathOf(key), problem);
+
+    /// <summary>
+    /// Where an error about <paramref name="key"/> points: the grid value that supplies it, else the key
+    /// itself (a block mapping or list starts on the line below its key), else null when absent.
+    /// </summary>
+    private YamlNode? Locate(string key)
+    {
+        var value = _context.Override(PathOf(key));
+        if (value is not null) return value;
+        return _node?.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: var v } && v == key);
+    }
 
     public string? String(string key, string? fallback)
     {

@@ -12,6 +12,49 @@ internal static class SpecBinder
     public const int MnistTrainPool = 60_000;
     public const int MnistTestPool = 10_000;
 
+    /// <summary>A minimal valid spec; binding it reads every field, so its known paths are the schema.</summary>
+    private const string SchemaTemplate = """
+        name: schema
+        replicates: 1
+        train_size: 1
+        dataset: {kind: toy-product}
+        model: {kind: mlp}
+        training: {optimizer: gd, lr: 1, steps: 1}
+        """;
+
+    private static readonly Lazy<HashSet<string>> Schema = new(() =>
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(SchemaTemplate));
+        var context = new SpecContext("schema", new Dictionary<string, YamlNode>());
+        Bind(context, (YamlMappingNode)stream.Documents[0].RootNode);
+        return context.KnownPaths;
+    });
+
+    /// <summary>
+    /// Rejects the first key, in document order, that is no spec field. Run before binding: a typo
+    /// (<c>replicate:</c>, <c>training.lrr:</c>) is the real mistake, not the "is required" it causes.
+    /// Grid keys are checked separately, against the schema of the bound spec.
+    /// </summary>
+    public static void RejectUnknownFields(SpecContext context, YamlMappingNode node, string prefix = "")
+    {
+        foreach (var (keyNode, value) in node.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "";
+            var path = prefix.Length == 0 ? key : $"{prefix}.{key}";
+            if (!Schema.Value.Contains(path))
+            {
+                var known = Schema.Value
+                    .Where(p => p.StartsWith(prefix.Length == 0 ? "" : prefix + ".", StringComparison.Ordinal))
+                    .Select(p => prefix.Length == 0 ? p : p[(prefix.Length + 1)..])
+                    .Where(p => !p.Contains('.'))
+                    .Order(StringComparer.Ordinal);
+                throw context.Error(keyNode, path, $"unknown field (known here: {string.Join(", ", known)})");
+            }
+            if (path != "grid" && value is YamlMappingNode child) RejectUnknownFields(context, child, path);
+        }
+    }
+
     public static RunSpec Bind(SpecContext context, YamlMappingNode root)
     {
         var top = new MappingReader(context, root, "", root);
