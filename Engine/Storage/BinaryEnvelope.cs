@@ -49,15 +49,24 @@ public static class BinaryEnvelope
         var version = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4));
         if (version != FormatVersion) throw new InvalidDataException($"{source}: blob format version {version} is not supported (expected {FormatVersion})");
         using var reader = new BinaryReader(new MemoryStream(bytes, 6, body.Length - 6));
-        var kind = ReadText(reader);
-        if (kind != expectedKind) throw new InvalidDataException($"{source}: holds a '{kind}' blob, expected '{expectedKind}'");
-        var dtype = ReadText(reader);
-        var shape = new long[reader.ReadByte()];
-        for (var i = 0; i < shape.Length; i++) shape[i] = reader.ReadInt64();
-        var length = reader.ReadInt64();
-        if (length != reader.BaseStream.Length - reader.BaseStream.Position)
-            throw new InvalidDataException($"{source}: payload length {length} does not match the file");
-        return (new Header(kind, dtype, shape), reader.ReadBytes((int)length));
+        try
+        {
+            var kind = ReadText(reader);
+            if (kind != expectedKind) throw new InvalidDataException($"{source}: holds a '{kind}' blob, expected '{expectedKind}'");
+            var dtype = ReadText(reader);
+            var shape = new long[reader.ReadByte()];
+            for (var i = 0; i < shape.Length; i++) shape[i] = reader.ReadInt64();
+            var length = reader.ReadInt64();
+            if (length != reader.BaseStream.Length - reader.BaseStream.Position)
+                throw new InvalidDataException($"{source}: payload length {length} does not match the file");
+            return (new Header(kind, dtype, shape), reader.ReadBytes((int)length));
+        }
+        catch (EndOfStreamException e)
+        {
+            // Callers (e.g. the checkpoint store's fallback) handle InvalidDataException only; a header
+            // shorter than its own fields says (validly hashed or not) that the blob is malformed.
+            throw new InvalidDataException($"{source}: the header is cut short", e);
+        }
     }
 
     private static void WriteText(BinaryWriter writer, string text)
