@@ -71,6 +71,22 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void A_failed_load_leaves_the_trainer_untouched()
+    {
+        var state = AdamState();
+        using var model = NativeModel.Create("linear(3,5);tanh;linear(5,2)", Precision.Float64, "cpu", 1, InitScheme.Pytorch);
+        using var trainer = Trainer.Create(model, Adam, seed: 2);
+        var before = model.GetParameters();
+        var trainerBefore = trainer.SaveState();
+
+        // Cut inside the generator state: every tensor before it would already have been read.
+        Assert.Throws<NativeException>(() => trainer.LoadState(state.AsSpan(0, state.Length - 1)));
+
+        Assert.Equal(before, model.GetParameters());
+        Assert.Equal(trainerBefore, trainer.SaveState());
+    }
+
+    [Fact]
     public void Checkpoint_round_trips_step_rows_and_state()
     {
         var checkpoint = Sample(step: 12);

@@ -102,17 +102,21 @@ void read_state(Trainer& t, Reader& r) {
     const auto tensors = state_tensors(t);
     if (r.value<int64_t>() != static_cast<int64_t>(tensors.size()))
         throw StateError("state holds a different number of tensors than this model and optimiser");
-    torch::NoGradGuard no_grad;
+    // Read and check everything before touching the trainer: a bad state leaves it as it was.
+    std::vector<torch::Tensor> staged;
     for (const auto& tensor : tensors) {
         if (r.value<int64_t>() != tensor.numel()) throw StateError("state tensor size differs from the model's");
         auto host = torch::empty(tensor.sizes(), torch::TensorOptions().dtype(tensor.scalar_type()));
         r.bytes(host.data_ptr(), host.numel() * static_cast<int64_t>(host.element_size()));
-        const_cast<torch::Tensor&>(tensor).copy_(host);
+        staged.push_back(host);
     }
     const auto gen_len = r.value<int64_t>();
+    if (gen_len < 0) throw StateError("negative generator state length");
     auto gen = torch::empty({gen_len}, torch::kUInt8);
     r.bytes(gen.data_ptr(), gen_len);
     if (r.used != r.length) throw StateError("state has trailing bytes");
+    torch::NoGradGuard no_grad;
+    for (size_t i = 0; i < tensors.size(); ++i) const_cast<torch::Tensor&>(tensors[i]).copy_(staged[i]);
     t.generator.set_state(gen);
     t.step = step;
 }
