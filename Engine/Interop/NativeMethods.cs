@@ -26,6 +26,15 @@ internal static partial class NativeMethods
         public double WeightDecay;
     }
 
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct MgsResult
+    {
+        public double Trace;
+        public double LogDet;
+        public int Singular;
+        public long Size;
+    }
+
     [LibraryImport(Library, EntryPoint = "gs_last_error")]
     internal static partial nint LastError();
 
@@ -52,6 +61,19 @@ internal static partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "gs_model_set_params")]
     internal static unsafe partial int ModelSetParams(ModelHandle model, double* values, long count);
+
+    [LibraryImport(Library, EntryPoint = "gs_model_param_sizes")]
+    internal static unsafe partial int ModelParamSizes(ModelHandle model, long* sizes, long capacity, out long tensors);
+
+    [LibraryImport(Library, EntryPoint = "gs_grad_moments")]
+    internal static unsafe partial int GradMoments(ModelHandle model, DataHandle data, long* idx, long nIdx, long chunk,
+        double* mean, double* second, double* positive, double* negative, long count);
+
+    [LibraryImport(Library, EntryPoint = "gs_mgs_kernel")]
+    internal static unsafe partial int MgsKernel(ModelHandle model, DataHandle data, long* idx, long nIdx, double* kernel, long capacity, out MgsResult result);
+
+    [LibraryImport(Library, EntryPoint = "gs_output_grad")]
+    internal static unsafe partial int OutputGrad(ModelHandle model, DataHandle data, long* idx, long nIdx, long output, double* grad, long count);
 
     [LibraryImport(Library, EntryPoint = "gs_data_create", StringMarshalling = StringMarshalling.Utf8)]
     internal static unsafe partial int DataCreate(float* x, long n, long* exampleShape, int ndim, long* labels, long classes,

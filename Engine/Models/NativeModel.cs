@@ -84,6 +84,33 @@ public sealed class NativeModel : IDisposable
         return (loss, gradient);
     }
 
+    /// <summary>
+    /// Gradient of Σ_i f_c(x_i) (raw output <paramref name="output"/>) over the selected examples w.r.t. every
+    /// parameter, zeros for frozen ones. With one example selected: a row of the MGS Jacobian.
+    /// </summary>
+    public unsafe double[] OutputGradient(TensorData data, ReadOnlySpan<long> indices, int output)
+    {
+        var gradient = new double[ParameterCount];
+        fixed (long* idx = indices)
+        fixed (double* g = gradient)
+        {
+            Native.Check(NativeMethods.OutputGrad(Handle, data.Handle, indices.IsEmpty ? null : idx, indices.Length, output, g, gradient.Length), "gs_output_grad");
+        }
+        return gradient;
+    }
+
+    /// <summary>Element counts of the parameter tensors in order (per linear/conv layer: weight, then bias).</summary>
+    public unsafe long[] ParameterSizes()
+    {
+        Native.Check(NativeMethods.ModelParamSizes(Handle, null, 0, out var tensors), "gs_model_param_sizes");
+        var sizes = new long[tensors];
+        fixed (long* p = sizes)
+        {
+            Native.Check(NativeMethods.ModelParamSizes(Handle, p, sizes.Length, out _), "gs_model_param_sizes");
+        }
+        return sizes;
+    }
+
     public void Dispose() => Handle.Dispose();
 }
 
