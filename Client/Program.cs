@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrleansSweeps.Client.Commands;
+using OrleansSweeps.Client.Commands.Bench;
 
 namespace OrleansSweeps.Client;
 

@@ -15,13 +15,30 @@ std::vector<torch::Tensor> output_grads(const torch::Tensor& scalar, const std::
     return torch::autograd::grad({scalar}, outputs, {}, retain_graph, false, true);
 }
 
-torch::Tensor conv_per_example_grads(const Layer& layer, const torch::Tensor& input, const torch::Tensor& delta) {
-    const int64_t batch = input.size(0);
-    const auto unfolded = at::im2col(input, {layer.kernel, layer.kernel}, {1, 1}, {layer.pad, layer.pad},
-                                     {layer.stride, layer.stride});                     // [B, in·k², L]
-    const auto d = delta.reshape({batch, layer.out, -1});                               // [B, out, L]
-    const auto weight = torch::bmm(d, unfolded.transpose(1, 2)).reshape({batch, -1});  // [B, out·in·k²]
-    return torch::cat({weight, d.sum(2)}, 1);
+void for_each_conv_example(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas,
+                           const std::function<void(int64_t, const torch::Tensor&)>& visit) {
+    const int64_t batch = input.size(0), passes = static_cast<int64_t>(deltas.size());
+    const int64_t weights = layer.out * layer.in * layer.kernel * layer.kernel;
+    std::vector<torch::Tensor> flat;
+    for (const auto& d : deltas) flat.push_back(d.reshape({batch, layer.out, -1}));    // [B, out, L]
+    auto weight = torch::empty({passes * layer.out, layer.in * layer.kernel * layer.kernel}, input.options());
+    for (int64_t b = 0; b < batch; ++b) {
+        const auto unfolded = at::im2col(input[b], {layer.kernel, layer.kernel}, {1, 1}, {layer.pad, layer.pad},
+                                         {layer.stride, layer.stride});                  // [in·k², L]
+        std::vector<torch::Tensor> rows;
+        for (const auto& d : flat) rows.push_back(d[b]);
+        const auto delta = passes == 1 ? rows[0] : torch::cat(rows, 0);                  // [R·out, L]
+        at::mm_out(weight, delta, unfolded.t());
+        const auto grads = torch::cat({weight.view({passes, weights}), delta.sum(1).view({passes, layer.out})}, 1);
+        visit(b, grads);
+    }
+}
+
+torch::Tensor conv_per_example_grads(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas) {
+    const int64_t params = layer.out * layer.in * layer.kernel * layer.kernel + layer.out;
+    auto out = torch::empty({input.size(0), static_cast<int64_t>(deltas.size()), params}, input.options());
+    for_each_conv_example(layer, input, deltas, [&](int64_t b, const torch::Tensor& g) { out[b].copy_(g); });
+    return out;
 }
 
 namespace {
@@ -30,21 +47,6 @@ namespace {
 struct LayerSums {
     torch::Tensor sum, square, positive, negative;  // float64, [weight numel + bias numel]
 };
-
-// Examples per conv sub-chunk: bounds the per-example gradient block [B, out·in·k²] to ~64 MB.
-int64_t conv_sub_chunk(const Layer& layer, int64_t element_size) {
-    const int64_t per_example = (layer.out * layer.in * layer.kernel * layer.kernel + layer.out) * element_size;
-    return std::max<int64_t>(1, (int64_t{64} << 20) / per_example);
-}
-
-void add_rows(LayerSums& sums, const torch::Tensor& grads, bool signs) {
-    sums.sum += grads.sum(0).to(torch::kFloat64);
-    sums.square += grads.square().sum(0).to(torch::kFloat64);
-    if (signs) {
-        sums.positive += grads.gt(0).sum(0).to(torch::kFloat64);
-        sums.negative += grads.lt(0).sum(0).to(torch::kFloat64);
-    }
-}
 
 // Linear layer: g_i = δ_i a_iᵀ, so Σ_i g_i = δᵀa, Σ_i g_i² = (δ²)ᵀ(a²), and with s = sign,
 // Σ_i s(δ)s(a) = #pos − #neg and Σ_i |s(δ)||s(a)| = #pos + #neg: no per-example gradient is formed.
@@ -94,10 +96,24 @@ extern "C" int32_t gs_grad_moments(gs_model* model, gs_data* data, const int64_t
                     gs::add_linear(sums[l], a, deltas[l], signs);
                     continue;
                 }
-                const int64_t sub = gs::conv_sub_chunk(layer, a.element_size());
-                for (int64_t start = 0; start < a.size(0); start += sub) {
-                    const int64_t end = std::min(a.size(0), start + sub);
-                    gs::add_rows(sums[l], gs::conv_per_example_grads(layer, a.slice(0, start, end), deltas[l].slice(0, start, end)), signs);
+                // Conv: accumulate in the model dtype per chunk (cache-resident), then into the float64 sums.
+                auto& sums_l = sums[l];
+                auto sum = torch::zeros_like(sums_l.sum, a.options()), square = torch::zeros_like(sum);
+                auto pos = signs ? torch::zeros_like(sum) : torch::Tensor(), neg = signs ? torch::zeros_like(sum) : torch::Tensor();
+                gs::for_each_conv_example(layer, a, {deltas[l]}, [&](int64_t, const torch::Tensor& g) {
+                    const auto row = g[0];
+                    sum.add_(row);
+                    square.addcmul_(row, row);
+                    if (signs) {
+                        pos.add_(row.gt(0));
+                        neg.add_(row.lt(0));
+                    }
+                });
+                sums_l.sum += sum.to(torch::kFloat64);
+                sums_l.square += square.to(torch::kFloat64);
+                if (signs) {
+                    sums_l.positive += pos.to(torch::kFloat64);
+                    sums_l.negative += neg.to(torch::kFloat64);
                 }
             }
         });

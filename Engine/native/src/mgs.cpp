@@ -42,9 +42,7 @@ torch::Tensor mgs_kernel(const Model& net, const torch::Tensor& x) {
             const auto inputs = (a.mm(a.t()) + 1).repeat_interleave(k, 0).repeat_interleave(k, 1);
             kernel += (d.mm(d.t()) * inputs).to(torch::kFloat64);
         } else {
-            std::vector<torch::Tensor> per_output;
-            for (const auto& d : deltas[l]) per_output.push_back(conv_per_example_grads(layer, a, d));
-            const auto g = stack_example_major(per_output);                                 // [b·k, params]
+            const auto g = conv_per_example_grads(layer, a, deltas[l]).reshape({b * k, -1});  // [b·k, params]
             kernel += g.mm(g.t()).to(torch::kFloat64);
         }
     }

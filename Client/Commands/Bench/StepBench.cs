@@ -7,13 +7,13 @@ using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Engine.Models;
 using OrleansSweeps.Engine.Training;
 
-namespace OrleansSweeps.Client.Commands;
+namespace OrleansSweeps.Client.Commands.Bench;
 
 /// <summary>
 /// <c>sweeps bench step</c>: wall time of one full-batch gradient-descent step on MNIST-shaped inputs,
 /// for each libtorch thread count from 1 to the core count, measured side by side in one process.
 /// </summary>
-internal static class BenchCommand
+internal static class StepBench
 {
     public static Command Create()
     {
@@ -24,17 +24,14 @@ internal static class BenchCommand
         var step = new Command("step", "Time one full-batch training step per thread count") { model, p, batch, repeat };
         step.SetAction(parse => ErrorReporting.Run(() =>
             Step(parse.GetValue(model)!, parse.GetValue(p), parse.GetValue(batch), parse.GetValue(repeat))));
-        return new Command("bench", "Benchmarks of the numeric core") { step };
+        return step;
     }
 
     private static int Step(string modelName, int p, int batch, int repeat)
     {
-        if (!Enum.TryParse<ModelKind>(modelName.Replace("-", ""), ignoreCase: true, out var kind))
-            throw new UsageException($"--model '{modelName}': expected mlp, gsnr-cnn or lenet5");
-        if (batch is < 1 or > 60_000) throw new UsageException($"--batch {batch}: must lie in [1, 60000]");
+        var kind = BenchKit.ParseModel(modelName);
         if (repeat < 1) throw new UsageException($"--repeat {repeat}: must be at least 1");
-        var pool = MnistFiles.LoadTrain();
-        var examples = pool.Select(Enumerable.Range(0, batch).ToArray());
+        var examples = BenchKit.Mnist(batch);
         var spec = new ModelSpec(kind, [256, 256], Activation.Relu, p, [], InitScheme.Pytorch, Precision.Float32, true);
         var architecture = ModelArchitecture.For(spec, examples.ExampleShape, 10);
         var training = new TrainingSpec(OptimizerKind.Gd, 1, batch, 1e-3, new ScheduleSpec(ScheduleKind.Constant, 1, 0, 2), 0, 0, new AdamSpec(0.9, 0.999, 1e-8));

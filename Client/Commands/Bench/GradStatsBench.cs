@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using OrleansSweeps.Engine.Data;
+using OrleansSweeps.Engine.Interop;
+using OrleansSweeps.Engine.Statistics;
+using Spectre.Console;
+
+namespace OrleansSweeps.Client.Commands.Bench;
+
+/// <summary>
+/// <c>sweeps bench gradstats</c>: for each model, side by side in one process, a plain forward+backward
+/// (gradient of the mean loss), our layer-structured statistic, and the same statistic by a loop over
+/// single examples (and single outputs for the MGS kernel; the loop's time covers only forming the
+/// Jacobian rows, not J Jᵀ, so its speed-up is a lower bound).
+/// </summary>
+internal static class GradStatsBench
+{
+    private const string Header = "model,batch,statistic,plain_ms,ours_ms,loop_ms,ratio_vs_plain,speedup_vs_loop";
+
+    public static Command Create()
+    {
+        var models = new Option<string[]>("--model") { Description = "models to bench (default: mlp gsnr-cnn lenet5)", AllowMultipleArgumentsPerToken = true };
+        var batch = new Option<int>("--batch") { Description = "examples for the moments", DefaultValueFactory = _ => 1000 };
+        var kernelBatch = new Option<int>("--kernel-batch") { Description = "examples b for the MGS kernel (k = 10 outputs)", DefaultValueFactory = _ => 32 };
+        var p = new Option<int>("--p") { Description = "channel parameter of gsnr-cnn", DefaultValueFactory = _ => 16 };
+        var repeat = new Option<int>("--repeat") { Description = "timed calls per measurement (median)", DefaultValueFactory = _ => 7 };
+        var format = new Option<string>("--format") { Description = "table or csv", DefaultValueFactory = _ => "table" };
+        var command = new Command("gradstats", "Per-example gradient statistics vs a plain backward pass and vs a single-example loop")
+        {
+            models, batch, kernelBatch, p, repeat, format,
+        };
+        command.SetAction(parse => ErrorReporting.Run(() => Run(
+            parse.GetValue(models) is { Length: > 0 } m ? m : ["mlp", "gsnr-cnn", "lenet5"],
+            parse.GetValue(batch), parse.GetValue(kernelBatch), parse.GetValue(p), parse.GetValue(repeat), parse.GetValue(format)!)));
+        return command;
+    }
+
+    private static int Run(string[] models, int batch, int kernelBatch, int p, int repeat, string format)
+    {
+        if (format is not ("table" or "csv")) throw new UsageException($"--format '{format}': expected table or csv");
+        if (repeat < 1) throw new UsageException($"--repeat {repeat}: must be at least 1");
+        var kinds = models.Select(BenchKit.ParseModel).ToArray();
+        NativeRuntime.SetThreads(Environment.ProcessorCount);
+        var examples = BenchKit.Mnist(Math.Max(batch, kernelBatch));
+        using var data = TensorData.Upload(examples, Contracts.Specs.Precision.Float32, "cpu");
+        long[] moments = Enumerable.Range(0, batch).Select(i => (long)i).ToArray();
+        long[] kernel = Enumerable.Range(0, kernelBatch).Select(i => (long)i).ToArray();
+        var rows = new List<string[]>();
+        for (var m = 0; m < kinds.Length; m++)
+        {
+            using var model = BenchKit.Model(kinds[m], p);
+            var plain = BenchKit.MedianMs(repeat, () => model.LossGradient(data, moments));
+            var ours = BenchKit.MedianMs(repeat, () => GradientMoments.Compute(model, data, moments, signs: false));
+            var oursSigns = BenchKit.MedianMs(repeat, () => GradientMoments.Compute(model, data, moments, signs: true));
+            var loop = BenchKit.OnceMs(() =>
+            {
+                foreach (var i in moments) model.LossGradient(data, [i]);
+            });
+            rows.Add(Row(models[m], batch, "moments", plain, ours, loop));
+            rows.Add(Row(models[m], batch, "moments+signs", plain, oursSigns, loop));
+
+            var plainK = BenchKit.MedianMs(repeat, () => model.LossGradient(data, kernel));
+            var oursK = BenchKit.MedianMs(repeat, () => MgsKernel.Compute(model, data, kernel, 10, withMatrix: false));
+            var loopK = BenchKit.OnceMs(() =>
+            {
+                foreach (var i in kernel)
+                    for (var c = 0; c < 10; c++) model.OutputGradient(data, [i], c);
+            });
+            rows.Add(Row(models[m], kernelBatch, "mgs_kernel", plainK, oursK, loopK));
+        }
+        Write(rows, format);
+        return ExitCodes.Ok;
+    }
+
+    private static string[] Row(string model, int batch, string statistic, double plain, double ours, double loop) =>
+    [
+        model, batch.ToString(CultureInfo.InvariantCulture), statistic, F(plain), F(ours), F(loop), F(ours / plain), F(loop / ours),
+    ];
+
+    private static string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
+
+    private static void Write(List<string[]> rows, string format)
+    {
+        if (format == "csv")
+        {
+            Console.WriteLine(Header);
+            foreach (var row in rows) Console.WriteLine(string.Join(',', row));
+            return;
+        }
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var column in Header.Split(',')) table.AddColumn(column);
+        foreach (var row in rows) table.AddRow(row);
+        AnsiConsole.Write(table);
+    }
+}
