@@ -13,7 +13,11 @@ public sealed record RunSpec(
     ModelSpec Model,
     TrainingSpec Training,
     RecordSpec Record,
-    int CheckpointEvery);
+    int CheckpointEvery)
+{
+    /// <summary>Gradient statistics recorded at the recorded steps (none by default).</summary>
+    public StatsSpec Stats { get; init; } = StatsSpec.None;
+}
 
 public sealed record DatasetSpec(
     DatasetKind Kind,

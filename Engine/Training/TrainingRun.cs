@@ -2,6 +2,7 @@ using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
 using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Engine.Models;
+using OrleansSweeps.Engine.Statistics;
 
 namespace OrleansSweeps.Engine.Training;
 
@@ -14,6 +15,14 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
 {
     /// <summary>Called after every update with the number of updates done.</summary>
     public Action<int>? Progress { get; init; }
+
+    private readonly List<StatsRow> _stats = [];
+
+    /// <summary>Called at each recorded step where moments were taken (to store the per-parameter vectors).</summary>
+    public Action<int, GradientMoments>? MomentsRecorded { get; init; }
+
+    /// <summary>Gradient-statistics rows recorded by the last <see cref="Execute"/> (per tensor and model, per recorded step).</summary>
+    public IReadOnlyList<StatsRow> Stats => _stats;
 
     /// <summary>Checkpoint storage; null: no checkpoints.</summary>
     public ICheckpointStore? Checkpoints { get; init; }
@@ -36,12 +45,15 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
         var recorded = new HashSet<int>(spec.Record.Resolve(training.Steps));
         var batches = new MinibatchOrder(train.Count, training.Optimizer == OptimizerKind.Gd ? train.Count : training.BatchSize, spec.Seed, replicate);
         var rows = new List<CurveRow>();
+        _stats.Clear();
+        var recorder = spec.Stats.Any ? new StatsRecorder(spec, replicate, model, trainData, train.Count, train.Outputs) : null;
         var step = 0;
 
         if (Checkpoints?.LoadLatest() is { } checkpoint)
         {
             trainer.LoadState(checkpoint.TrainerState);
             rows.AddRange(checkpoint.Rows);
+            _stats.AddRange(checkpoint.Stats);
             step = checkpoint.Step;
         }
 
@@ -49,26 +61,31 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
         {
             if (cancel.IsCancellationRequested)
             {
-                Checkpoints?.Save(new Checkpoint(step, rows, trainer.SaveState()));
+                Checkpoints?.Save(new Checkpoint(step, rows, trainer.SaveState()) { Stats = _stats });
                 cancel.ThrowIfCancellationRequested();
             }
             var lr = LearningRateSchedule.At(training, step);
             CurveRow? row = null;
+            StatsRecorder.Measurement? measurement = null;
+            var batch = batches.FullBatch ? default : batches.Batch(step);
             if (recorded.Contains(step))
             {
                 var tr = model.Evaluate(trainData);
                 var te = model.Evaluate(testData);
                 row = new CurveRow(step, lr, tr.Loss, tr.Accuracy, te.Loss, te.Accuracy, double.NaN, double.NaN);
+                measurement = recorder?.Measure(step, batch);
+                if (measurement?.Moments is { } moments) MomentsRecorded?.Invoke(step, moments);
             }
             if (step == training.Steps)
             {
                 if (row is not null) rows.Add(row);
+                if (measurement is not null) _stats.AddRange(recorder!.Complete(measurement, updated: false));
                 break;
             }
 
             try
             {
-                trainer.Step(trainData, batches.FullBatch ? default : batches.Batch(step), lr);
+                trainer.Step(trainData, batch, lr);
             }
             catch (NativeException e) when (e.Status == NativeStatus.Diverged)
             {
@@ -84,9 +101,10 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
                 }
                 rows.Add(row);
             }
+            if (measurement is not null) _stats.AddRange(recorder!.Complete(measurement, updated: true));
             Progress?.Invoke(step + 1);
             if (spec.CheckpointEvery > 0 && (step + 1) % spec.CheckpointEvery == 0 && step + 1 < training.Steps)
-                Checkpoints?.Save(new Checkpoint(step + 1, rows, trainer.SaveState()));
+                Checkpoints?.Save(new Checkpoint(step + 1, rows, trainer.SaveState()) { Stats = _stats });
         }
         return rows;
     }

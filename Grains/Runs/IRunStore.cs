@@ -13,6 +13,12 @@ public interface IRunStore
     /// <summary>Stores the finished run's curves atomically; from then on the run counts as complete.</summary>
     void WriteCurves(IReadOnlyList<CurveRow> rows);
 
+    /// <summary>Stores the run's gradient-statistics rows; called before <see cref="WriteCurves"/>.</summary>
+    void WriteStats(IReadOnlyList<StatsRow> rows);
+
+    /// <summary>Stores the per-parameter moment vectors of one recorded step (a "moments" binary blob).</summary>
+    void WriteMomentVectors(int step, byte[] blob);
+
     /// <summary>Why the run failed for good (e.g. it diverged), or null.</summary>
     string? ReadFailure();
 

@@ -1,6 +1,7 @@
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
+using OrleansSweeps.Engine.Statistics;
 using OrleansSweeps.Engine.Training;
 
 namespace OrleansSweeps.Grains.Runs;
@@ -36,10 +37,17 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
         if (StoredOutcome() is { } outcome) return outcome;
         var train = data.TrainingSet(Id.Replicate);
         using var trainData = TensorData.Upload(train, spec.Model.Precision, device);
-        var run = new TrainingRun(spec, Id.Replicate, device) { Checkpoints = store.Checkpoints, Progress = Progress };
+        var run = new TrainingRun(spec, Id.Replicate, device)
+        {
+            Checkpoints = store.Checkpoints,
+            Progress = Progress,
+            MomentsRecorded = spec.Stats.Vectors ? (step, moments) => store.WriteMomentVectors(step, MomentVectors.From(moments).Serialize()) : null,
+        };
         try
         {
             var rows = run.Execute(train, trainData, test, cancel);
+            // Stats first: curves.csv marks the run complete.
+            if (spec.Stats.Any) store.WriteStats(run.Stats);
             store.WriteCurves(rows);
             return new RunOutcome(rows, null, false);
         }

@@ -113,9 +113,9 @@ public sealed class CheckpointTests
     [Fact]
     public void Checkpoint_whose_row_count_overruns_the_payload_is_rejected()
     {
-        var payload = new byte[8 + 8 * CurveRow.FieldCount];
+        var payload = new byte[8 + 8 * CurveRow.FieldCount + 4];
         BitConverter.TryWriteBytes(payload.AsSpan(0), 3);
-        BitConverter.TryWriteBytes(payload.AsSpan(4), 2); // two rows claimed, one present
+        BitConverter.TryWriteBytes(payload.AsSpan(4), 2); // two rows claimed, one (and an empty stats table) present
         var bytes = BinaryEnvelope.Wrap(Checkpoint.Kind, "bytes", [payload.Length], payload);
 
         var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Deserialize(bytes, "x.ckpt"));

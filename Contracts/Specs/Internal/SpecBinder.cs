@@ -71,8 +71,9 @@ internal static class SpecBinder
         var model = BindModel(top.Mapping("model"), dataset);
         var training = BindTraining(top.Mapping("training"), trainSize);
         var record = BindRecord(top.Mapping("record"), training.Steps, top.Has("record"));
+        var stats = BindStats(top.Mapping("stats"), training, trainSize);
         top.RejectUnknownKeys();
-        return new RunSpec(seed, replicates, trainSize, device, dataset, model, training, record, checkpointEvery);
+        return new RunSpec(seed, replicates, trainSize, device, dataset, model, training, record, checkpointEvery) { Stats = stats };
     }
 
     private static DatasetSpec BindDataset(MappingReader r, int trainSize, MappingReader top)
@@ -169,6 +170,23 @@ internal static class SpecBinder
         if (schedule.Kind != ScheduleKind.Exponential && s.Has("gamma")) throw s.Error("gamma", "applies to kind exponential only");
         r.RejectUnknownKeys();
         return new TrainingSpec(optimizer, steps, batchSize, lr, schedule, momentum, weightDecay, adam);
+    }
+
+    private static StatsSpec BindStats(MappingReader r, TrainingSpec training, int trainSize)
+    {
+        var moments = r.Bool("moments", false);
+        var signs = r.Bool("signs", false);
+        var vectors = r.Bool("vectors", false);
+        var examples = r.Enum<StatsExamples>("examples", StatsExamples.Train);
+        var chunk = r.Int("chunk", StatsSpec.DefaultChunk, 1, 1_000_000);
+        var mgsBatch = r.Int("mgs_batch", 0, 0, 4096);
+        if ((signs || vectors) && !moments)
+            throw r.Error(signs ? "signs" : "vectors", "needs moments: true");
+        if (examples == StatsExamples.Batch && training.Optimizer == OptimizerKind.Gd)
+            throw r.Error("examples", "gd has no minibatch; use examples: train");
+        if (mgsBatch > trainSize) throw r.Error("mgs_batch", $"exceeds train_size ({mgsBatch} > {trainSize})");
+        r.RejectUnknownKeys();
+        return new StatsSpec(moments, signs, vectors, examples, chunk, mgsBatch);
     }
 
     private static RecordSpec BindRecord(MappingReader r, int totalSteps, bool present)
