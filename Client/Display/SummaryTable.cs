@@ -23,7 +23,9 @@ internal static class SummaryTable
         if (anyFailed) table.AddColumn("failed");
         table.AddColumns("step", "train loss", "test loss");
         if (classification) table.AddColumn("test acc (mean ± sd)");
-        table.AddColumn("OSGR lhs (step)");
+        var anyRhs = summaries.Any(s => !double.IsNaN(s.OsgrRhs));
+        table.AddColumn("OSGR lhs eq.23 (step)");
+        if (anyRhs) table.AddColumn("OSGR rhs eq.19");
         foreach (var s in summaries)
         {
             var cells = new List<string> { s.Point.Id };
@@ -35,6 +37,7 @@ internal static class SummaryTable
             cells.Add(Show(s.TestLossMean));
             if (classification) cells.Add(double.IsNaN(s.TestAccuracyMean) ? "—" : $"{s.TestAccuracyMean:P2} ± {s.TestAccuracySd:P2}");
             cells.Add(double.IsNaN(s.OsgrLhs) ? "—" : $"{Show(s.OsgrLhs)} ({s.OsgrStep})");
+            if (anyRhs) cells.Add(Show(s.OsgrRhs));
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
         AnsiConsole.Write(table);

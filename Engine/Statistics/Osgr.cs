@@ -19,6 +19,21 @@ public static class Osgr
         }
         return denominator == 0 ? double.NaN : numerator / denominator;
     }
+
+    /// <summary>
+    /// eq. 19 from per-run scalars: R_rhs = 1 − Σ_j ρ²_j / (n Σ_j E[g²_{D,j}]) with the eq. 24 estimators,
+    /// i.e. 1 − mean_m(Σ_j ρ²_{m,j}) / (n · mean_m(Σ_j g²_{m,j})). Sums run in replicate order.
+    /// </summary>
+    public static double Rhs(IReadOnlyList<(double SumRho2, double SumG2)> replicates, int n)
+    {
+        double rho2 = 0, g2 = 0;
+        foreach (var (sumRho2, sumG2) in replicates)
+        {
+            rho2 += sumRho2;
+            g2 += sumG2;
+        }
+        return 1.0 - rho2 / (n * g2);
+    }
 }
 
 /// <summary>

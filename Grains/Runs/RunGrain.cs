@@ -45,7 +45,7 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
         };
         try
         {
-            var rows = run.Execute(train, trainData, test, cancel);
+            var rows = CurveRow.WithStats(run.Execute(train, trainData, test, cancel), run.Stats);
             // Stats first: curves.csv marks the run complete.
             if (spec.Stats.Any) store.WriteStats(run.Stats);
             store.WriteCurves(rows);
