@@ -9,5 +9,6 @@ internal static class BenchCommand
     {
         StepBench.Create(),
         GradStatsBench.Create(),
+        MemoryBench.Create(),
     };
 }

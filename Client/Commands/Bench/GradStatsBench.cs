@@ -23,53 +23,71 @@ internal static class GradStatsBench
         var batch = new Option<int>("--batch") { Description = "examples for the moments", DefaultValueFactory = _ => 1000 };
         var kernelBatch = new Option<int>("--kernel-batch") { Description = "examples b for the MGS kernel (k = 10 outputs)", DefaultValueFactory = _ => 32 };
         var p = new Option<int>("--p") { Description = "channel parameter of gsnr-cnn", DefaultValueFactory = _ => 16 };
-        var repeat = new Option<int>("--repeat") { Description = "timed calls per measurement (median)", DefaultValueFactory = _ => 7 };
+        var repeat = new Option<int>("--repeat") { Description = "timed calls per measurement (median)", DefaultValueFactory = _ => 5 };
+        var rounds = new Option<int>("--rounds") { Description = "interleaved rounds of all measurements (median over rounds)", DefaultValueFactory = _ => 3 };
         var format = new Option<string>("--format") { Description = "table or csv", DefaultValueFactory = _ => "table" };
         var command = new Command("gradstats", "Per-example gradient statistics vs a plain backward pass and vs a single-example loop")
         {
-            models, batch, kernelBatch, p, repeat, format,
+            models, batch, kernelBatch, p, repeat, rounds, format,
         };
         command.SetAction(parse => ErrorReporting.Run(() => Run(
             parse.GetValue(models) is { Length: > 0 } m ? m : ["mlp", "gsnr-cnn", "lenet5"],
-            parse.GetValue(batch), parse.GetValue(kernelBatch), parse.GetValue(p), parse.GetValue(repeat), parse.GetValue(format)!)));
+            parse.GetValue(batch), parse.GetValue(kernelBatch), parse.GetValue(p), parse.GetValue(repeat), parse.GetValue(rounds), parse.GetValue(format)!)));
         return command;
     }
 
-    private static int Run(string[] models, int batch, int kernelBatch, int p, int repeat, string format)
+    private static int Run(string[] models, int batch, int kernelBatch, int p, int repeat, int rounds, string format)
     {
+        if (rounds < 1) throw new UsageException($"--rounds {rounds}: must be at least 1");
         if (format is not ("table" or "csv")) throw new UsageException($"--format '{format}': expected table or csv");
         if (repeat < 1) throw new UsageException($"--repeat {repeat}: must be at least 1");
         var kinds = models.Select(BenchKit.ParseModel).ToArray();
         NativeRuntime.SetThreads(Environment.ProcessorCount);
         var examples = BenchKit.Mnist(Math.Max(batch, kernelBatch));
         using var data = TensorData.Upload(examples, Contracts.Specs.Precision.Float32, "cpu");
-        long[] moments = Enumerable.Range(0, batch).Select(i => (long)i).ToArray();
-        long[] kernel = Enumerable.Range(0, kernelBatch).Select(i => (long)i).ToArray();
+        long[] momentIdx = Enumerable.Range(0, batch).Select(i => (long)i).ToArray();
+        long[] kernelIdx = Enumerable.Range(0, kernelBatch).Select(i => (long)i).ToArray();
         var rows = new List<string[]>();
         for (var m = 0; m < kinds.Length; m++)
         {
             using var model = BenchKit.Model(kinds[m], p);
-            var plain = BenchKit.MedianMs(repeat, () => model.LossGradient(data, moments));
-            var ours = BenchKit.MedianMs(repeat, () => GradientMoments.Compute(model, data, moments, signs: false));
-            var oursSigns = BenchKit.MedianMs(repeat, () => GradientMoments.Compute(model, data, moments, signs: true));
-            var loop = BenchKit.OnceMs(() =>
-            {
-                foreach (var i in moments) model.LossGradient(data, [i]);
-            });
-            rows.Add(Row(models[m], batch, "moments", plain, ours, loop));
-            rows.Add(Row(models[m], batch, "moments+signs", plain, oursSigns, loop));
-
-            var plainK = BenchKit.MedianMs(repeat, () => model.LossGradient(data, kernel));
-            var oursK = BenchKit.MedianMs(repeat, () => MgsKernel.Compute(model, data, kernel, 10, withMatrix: false));
-            var loopK = BenchKit.OnceMs(() =>
-            {
-                foreach (var i in kernel)
-                    for (var c = 0; c < 10; c++) model.OutputGradient(data, [i], c);
-            });
-            rows.Add(Row(models[m], kernelBatch, "mgs_kernel", plainK, oursK, loopK));
+            // Rounds interleave the three measurements so machine noise hits them alike; medians over rounds.
+            var moments = Rounds(rounds, repeat,
+                () => model.LossGradient(data, momentIdx),
+                () => GradientMoments.Compute(model, data, momentIdx, signs: false),
+                () => GradientMoments.Compute(model, data, momentIdx, signs: true),
+                () =>
+                {
+                    foreach (var i in momentIdx) model.LossGradient(data, [i]);
+                });
+            rows.Add(Row(models[m], batch, "moments", moments.Plain, moments.Ours, moments.Loop));
+            rows.Add(Row(models[m], batch, "moments+signs", moments.Plain, moments.OursAlt, moments.Loop));
+            var kernel = Rounds(rounds, repeat,
+                () => model.LossGradient(data, kernelIdx),
+                () => MgsKernel.Compute(model, data, kernelIdx, 10, withMatrix: false),
+                () => MgsKernel.Compute(model, data, kernelIdx, 10, withMatrix: true),
+                () =>
+                {
+                    foreach (var i in kernelIdx)
+                        for (var c = 0; c < 10; c++) model.OutputGradient(data, [i], c);
+                });
+            rows.Add(Row(models[m], kernelBatch, "mgs_kernel", kernel.Plain, kernel.Ours, kernel.Loop));
         }
         Write(rows, format);
         return ExitCodes.Ok;
+    }
+
+    private sealed record Timing(double Plain, double Ours, double OursAlt, double Loop);
+
+    private static Timing Rounds(int rounds, int repeat, Action plain, Action ours, Action oursAlt, Action loop)
+    {
+        var results = new List<Timing>();
+        for (var r = 0; r < rounds; r++)
+        {
+            results.Add(new Timing(BenchKit.MedianMs(repeat, plain), BenchKit.MedianMs(repeat, ours), BenchKit.MedianMs(repeat, oursAlt), BenchKit.OnceMs(loop)));
+        }
+        double Median(Func<Timing, double> f) => results.Select(f).Order().ElementAt(rounds / 2);
+        return new Timing(Median(t => t.Plain), Median(t => t.Ours), Median(t => t.OursAlt), Median(t => t.Loop));
     }
 
     private static string[] Row(string model, int batch, string statistic, double plain, double ours, double loop) =>

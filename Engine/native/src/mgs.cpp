@@ -39,7 +39,8 @@ torch::Tensor mgs_kernel(const Model& net, const torch::Tensor& x) {
         const auto a = captures[l].input.detach();
         if (layer.kind == LayerKind::Linear) {
             const auto d = stack_example_major(deltas[l]);                                  // [b·k, out]
-            const auto inputs = (a.mm(a.t()) + 1).repeat_interleave(k, 0).repeat_interleave(k, 1);
+            // (a_i·a_j + 1) for every output pair: a b×b matrix blown up to (b·k)×(b·k) by a broadcast view.
+            const auto inputs = (a.mm(a.t()) + 1).view({b, 1, b, 1}).expand({b, k, b, k}).reshape({b * k, b * k});
             kernel += (d.mm(d.t()) * inputs).to(torch::kFloat64);
         } else {
             const auto g = conv_per_example_grads(layer, a, deltas[l]).reshape({b * k, -1});  // [b·k, params]
