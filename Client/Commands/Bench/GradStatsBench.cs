@@ -79,15 +79,29 @@ internal static class GradStatsBench
 
     private sealed record Timing(double Plain, double Ours, double OursAlt, double Loop);
 
+    /// <summary>
+    /// Each round times plain, ours and ours-alt alternately call by call (<paramref name="repeat"/> times,
+    /// after a warm-up of each), so noise on this shared machine hits them alike, then the loop once.
+    /// Reported: medians over all calls (plain, ours) and over rounds (loop).
+    /// </summary>
     private static Timing Rounds(int rounds, int repeat, Action plain, Action ours, Action oursAlt, Action loop)
     {
-        var results = new List<Timing>();
+        plain();
+        ours();
+        oursAlt();
+        var (p, o, a, l) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         for (var r = 0; r < rounds; r++)
         {
-            results.Add(new Timing(BenchKit.MedianMs(repeat, plain), BenchKit.MedianMs(repeat, ours), BenchKit.MedianMs(repeat, oursAlt), BenchKit.OnceMs(loop)));
+            for (var i = 0; i < repeat; i++)
+            {
+                p.Add(BenchKit.OnceMs(plain));
+                o.Add(BenchKit.OnceMs(ours));
+                a.Add(BenchKit.OnceMs(oursAlt));
+            }
+            l.Add(BenchKit.OnceMs(loop));
         }
-        double Median(Func<Timing, double> f) => results.Select(f).Order().ElementAt(rounds / 2);
-        return new Timing(Median(t => t.Plain), Median(t => t.Ours), Median(t => t.OursAlt), Median(t => t.Loop));
+        static double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+        return new Timing(Median(p), Median(o), Median(a), Median(l));
     }
 
     private static string[] Row(string model, int batch, string statistic, double plain, double ours, double loop) =>

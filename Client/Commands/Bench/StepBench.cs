@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
@@ -43,16 +42,8 @@ internal static class StepBench
             NativeRuntime.SetThreads(threads);
             using var net = NativeModel.Create(architecture, Precision.Float32, "cpu", 1, InitScheme.Pytorch);
             using var trainer = Trainer.Create(net, training, 1);
-            trainer.Step(data, default, 1e-3); // warm-up: allocator and kernels
-            var times = new double[repeat];
-            for (var i = 0; i < repeat; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                trainer.Step(data, default, 1e-3);
-                times[i] = clock.Elapsed.TotalMilliseconds;
-            }
-            Array.Sort(times);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{modelName},{batch},{threads},{times[repeat / 2]:F2}"));
+            var median = BenchKit.MedianMs(repeat, () => trainer.Step(data, default, 1e-3));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{modelName},{batch},{threads},{median:F2}"));
         }
         return ExitCodes.Ok;
     }
