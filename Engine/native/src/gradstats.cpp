@@ -15,29 +15,32 @@ std::vector<torch::Tensor> output_grads(const torch::Tensor& scalar, const std::
     return torch::autograd::grad({scalar}, outputs, {}, retain_graph, false, true);
 }
 
-void for_each_conv_example(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas,
-                           const std::function<void(int64_t, const torch::Tensor&)>& visit) {
+void for_each_conv_group(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas,
+                         const std::function<void(int64_t, const torch::Tensor&, const torch::Tensor&)>& visit) {
     const int64_t batch = input.size(0), passes = static_cast<int64_t>(deltas.size());
-    const int64_t weights = layer.out * layer.in * layer.kernel * layer.kernel;
-    std::vector<torch::Tensor> flat;
-    for (const auto& d : deltas) flat.push_back(d.reshape({batch, layer.out, -1}));    // [B, out, L]
-    auto weight = torch::empty({passes * layer.out, layer.in * layer.kernel * layer.kernel}, input.options());
-    for (int64_t b = 0; b < batch; ++b) {
-        const auto unfolded = at::im2col(input[b], {layer.kernel, layer.kernel}, {1, 1}, {layer.pad, layer.pad},
-                                         {layer.stride, layer.stride});                  // [in·k², L]
-        std::vector<torch::Tensor> rows;
-        for (const auto& d : flat) rows.push_back(d[b]);
-        const auto delta = passes == 1 ? rows[0] : torch::cat(rows, 0);                  // [R·out, L]
-        at::mm_out(weight, delta, unfolded.t());
-        const auto grads = torch::cat({weight.view({passes, weights}), delta.sum(1).view({passes, layer.out})}, 1);
-        visit(b, grads);
+    const int64_t columns = layer.in * layer.kernel * layer.kernel;
+    const int64_t positions = deltas[0].size(2) * deltas[0].size(3);
+    // Examples per group: U [g, in·k², L] and G [g, R·out, in·k²] within about 2 MB (a core's L2/L3 share).
+    const int64_t per_example = (columns * positions + passes * layer.out * (columns + positions)) * input.element_size();
+    const int64_t group = std::clamp<int64_t>((int64_t{2} << 20) / per_example, 1, batch);
+    for (int64_t start = 0; start < batch; start += group) {
+        const int64_t g = std::min(group, batch - start);
+        const auto unfolded = at::im2col(input.slice(0, start, start + g), {layer.kernel, layer.kernel}, {1, 1},
+                                         {layer.pad, layer.pad}, {layer.stride, layer.stride});  // [g, in·k², L]
+        std::vector<torch::Tensor> parts;
+        for (const auto& d : deltas) parts.push_back(d.slice(0, start, start + g).reshape({g, 1, layer.out, positions}));
+        const auto delta = (passes == 1 ? parts[0] : torch::cat(parts, 1)).reshape({g, passes * layer.out, positions});
+        const auto weight = torch::bmm(delta, unfolded.transpose(1, 2)).view({g, passes, -1});  // [g, R, out·in·k²]
+        visit(start, weight, delta.sum(2).view({g, passes, layer.out}));
     }
 }
 
 torch::Tensor conv_per_example_grads(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas) {
     const int64_t params = layer.out * layer.in * layer.kernel * layer.kernel + layer.out;
     auto out = torch::empty({input.size(0), static_cast<int64_t>(deltas.size()), params}, input.options());
-    for_each_conv_example(layer, input, deltas, [&](int64_t b, const torch::Tensor& g) { out[b].copy_(g); });
+    for_each_conv_group(layer, input, deltas, [&](int64_t start, const torch::Tensor& weight, const torch::Tensor& bias) {
+        out.narrow(0, start, weight.size(0)).copy_(torch::cat({weight, bias}, 2));
+    });
     return out;
 }
 
@@ -47,6 +50,15 @@ namespace {
 struct LayerSums {
     torch::Tensor sum, square, positive, negative;  // float64, [weight numel + bias numel]
 };
+
+void add_rows(LayerSums& sums, const torch::Tensor& grads, bool signs) {
+    sums.sum += grads.sum(0).to(torch::kFloat64);
+    sums.square += grads.square().sum(0).to(torch::kFloat64);
+    if (signs) {
+        sums.positive += grads.gt(0).sum(0).to(torch::kFloat64);
+        sums.negative += grads.lt(0).sum(0).to(torch::kFloat64);
+    }
+}
 
 // Linear layer: g_i = δ_i a_iᵀ, so Σ_i g_i = δᵀa, Σ_i g_i² = (δ²)ᵀ(a²), and with s = sign,
 // Σ_i s(δ)s(a) = #pos − #neg and Σ_i |s(δ)||s(a)| = #pos + #neg: no per-example gradient is formed.
@@ -96,25 +108,11 @@ extern "C" int32_t gs_grad_moments(gs_model* model, gs_data* data, const int64_t
                     gs::add_linear(sums[l], a, deltas[l], signs);
                     continue;
                 }
-                // Conv: accumulate in the model dtype per chunk (cache-resident), then into the float64 sums.
-                auto& sums_l = sums[l];
-                auto sum = torch::zeros_like(sums_l.sum, a.options()), square = torch::zeros_like(sum);
-                auto pos = signs ? torch::zeros_like(sum) : torch::Tensor(), neg = signs ? torch::zeros_like(sum) : torch::Tensor();
-                gs::for_each_conv_example(layer, a, {deltas[l]}, [&](int64_t, const torch::Tensor& g) {
-                    const auto row = g[0];
-                    sum.add_(row);
-                    square.addcmul_(row, row);
-                    if (signs) {
-                        pos.add_(row.gt(0));
-                        neg.add_(row.lt(0));
-                    }
+                // Conv: per-example gradients group by group (cache-resident), reduced over examples at once.
+                gs::for_each_conv_group(layer, a, {deltas[l]}, [&](int64_t, const torch::Tensor& w, const torch::Tensor& b) {
+                    const auto grads = torch::cat({w.select(1, 0), b.select(1, 0)}, 1);  // [g, weights + out]
+                    gs::add_rows(sums[l], grads, signs);
                 });
-                sums_l.sum += sum.to(torch::kFloat64);
-                sums_l.square += square.to(torch::kFloat64);
-                if (signs) {
-                    sums_l.positive += pos.to(torch::kFloat64);
-                    sums_l.negative += neg.to(torch::kFloat64);
-                }
             }
         });
         // Lay the sums out in parameter order (per layer: weight then bias), divided by n.

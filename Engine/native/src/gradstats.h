@@ -10,14 +10,15 @@ namespace gs {
 std::vector<torch::Tensor> output_grads(const torch::Tensor& scalar, const std::vector<Capture>& captures,
                                         bool retain_graph);
 
-// Per-example gradients of a conv layer's weight and bias for R backward passes (deltas[r]: [B, out, H', W']),
-// flattened: [B, R, out·in·k² + out], with G_{b,r} = δ_{b,r} U_bᵀ (U_b = im2col of example b's input).
-// Examples are visited one at a time so U_b and G_b stay in cache (4× faster on CPU than one batched
-// im2col + bmm, which streams hundreds of MB through memory).
-torch::Tensor conv_per_example_grads(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas);
+// Per-example gradients of a conv layer for R backward passes (deltas[r]: [B, out, H', W']), with
+// G_{b,r} = δ_{b,r} U_bᵀ (U_b = im2col of example b's input). Examples go in small groups so U and G stay
+// in cache and each torch call covers many examples (one batched im2col + bmm over all B streams
+// hundreds of MB through memory and is about 4× slower on CPU).
+// visit(start, weight [g, R, out·in·k²], bias [g, R, out]) for consecutive groups of g examples.
+void for_each_conv_group(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas,
+                         const std::function<void(int64_t, const torch::Tensor&, const torch::Tensor&)>& visit);
 
-// Calls visit(b, G_b) with example b's gradient [R, out·in·k² + out] (a reused buffer: copy to keep it).
-void for_each_conv_example(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas,
-                           const std::function<void(int64_t, const torch::Tensor&)>& visit);
+// The same, gathered: [B, R, out·in·k² + out] (weight then bias).
+torch::Tensor conv_per_example_grads(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas);
 
 }  // namespace gs

@@ -10,7 +10,11 @@
 namespace gs {
 
 torch::Tensor Model::forward(const torch::Tensor& input, std::vector<Capture>* capture) const {
-    torch::Tensor x = capture == nullptr ? input : input.detach().requires_grad_(true);
+    // Capture needs every layer output in the autograd graph. A trainable first layer puts them there;
+    // only when the first layer with weights is frozen must the input itself require a gradient.
+    const auto first = std::find_if(layers.begin(), layers.end(), [](const Layer& l) { return l.has_parameters(); });
+    const bool input_needs_grad = capture != nullptr && first != layers.end() && first->frozen;
+    torch::Tensor x = input_needs_grad ? input.detach().requires_grad_(true) : input;
     for (const auto& layer : layers) {
         const torch::Tensor layer_input = x;
         switch (layer.kind) {
