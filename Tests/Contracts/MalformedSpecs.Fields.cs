@@ -163,5 +163,32 @@ public static partial class MalformedSpecs
             training: {optimizer: gd, lr: 0.1, steps: 10}
             record: {steps: [0, 5, 11]}
             """, 7, "record.steps"),
+        new("stats-signs-without-moments", Head + """
+            dataset: {kind: toy-product}
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            stats:
+              signs: true
+            """, 8, "stats.signs"),
+        new("stats-batch-with-gd", Head + """
+            dataset: {kind: toy-product}
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            stats: {moments: true, examples: batch}
+            """, 7, "stats.examples"),
+        new("stats-mgs-batch-above-train-size", Head + """
+            dataset: {kind: toy-product}
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            stats:
+              mgs_batch: 5000
+            """, 8, "stats.mgs_batch"),
+        new("stats-unknown-field", Head + """
+            dataset: {kind: toy-product}
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            stats:
+              moment: true
+            """, 8, "stats.moment"),
     ];
 }

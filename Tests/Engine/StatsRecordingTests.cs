@@ -78,6 +78,26 @@ public sealed class StatsRecordingTests
     }
 
     [Fact]
+    public void Batch_mode_takes_the_moments_over_the_update_minibatch()
+    {
+        var spec = SpecBuilder.Single(Yaml
+            .Replace("training: {optimizer: gd, lr: 0.2, steps: 12}", "training: {optimizer: sgd, lr: 0.2, steps: 12, batch_size: 8}")
+            .Replace("stats: {moments: true, signs: true, vectors: true, mgs_batch: 4}", "stats: {moments: true, examples: batch}"));
+        var (run, _) = Execute(spec, replicate: 0);
+
+        var data = DataPlan.For(spec);
+        var train = data.TrainingSet(0);
+        using var model = NativeModel.Create(ModelArchitecture.For(spec.Model, train.ExampleShape, train.Outputs), Precision.Float64, "cpu",
+            new TrainingRun(spec, 0, "cpu").InitSeed, InitScheme.Pytorch);
+        using var trainData = TensorData.Upload(train, Precision.Float64, "cpu");
+        var batch = new MinibatchOrder(train.Count, 8, spec.Seed, 0).Batch(0).ToArray();
+        var loop = GradientMomentsTests.Loop(model, trainData, batch);
+        var row = run.Stats.Single(r => r.Step == 0 && r.Tensor == -1);
+        NumericAssert.Close(loop.Mean.Sum(g => g * g), row.SumG2, 1e-9, 1e-300, "Σg² over the minibatch");
+        Assert.True(double.IsNaN(row.PSameSignMean)); // signs not asked for
+    }
+
+    [Fact]
     public void Recorded_vectors_round_trip_and_match_the_stats_rows()
     {
         var spec = SpecBuilder.Single(Yaml);
