@@ -15,11 +15,11 @@ public sealed class GradientMomentsTests
     public static TheoryData<string, int[], int, int> Models => new()
     {
         // layers, example shape, outputs (0: regression with 1 target), examples
-        { "linear(5,7);relu;linear(7,6);tanh;linear(6,3)", [5], 3, 40 },
+        { TestLayers.Mlp, [5], 3, 40 },
         { "linear(4,6);sigmoid;linear(6,1)", [4], 0, 30 },
-        { "conv(2,3,3,stride=2,pad=1);relu;conv(3,4,2);tanh;flatten;linear(36,3)", [2, 7, 7], 3, 24 },
+        { TestLayers.StridedConv, [2, 7, 7], 3, 24 },
         { "conv(1,2,5);relu;maxpool(2);conv(2,5,5);relu;maxpool(2);flatten;linear(80,50);relu;linear(50,10)", [1, 28, 28], 10, 12 },
-        { "conv(1,6,5,pad=2);relu;maxpool(2);conv(6,16,5);relu;maxpool(2);flatten;linear(400,120);relu;linear(120,84);relu;linear(84,10)", [1, 28, 28], 10, 8 },
+        { TestLayers.LeNet5, [1, 28, 28], 10, 8 },
     };
 
     [Theory]

@@ -11,10 +11,10 @@ public sealed class MgsKernelTests
 {
     public static TheoryData<string, int[], int, int> Models => new()
     {
-        { "linear(5,7);relu;linear(7,6);tanh;linear(6,3)", [5], 3, 6 },
+        { TestLayers.Mlp, [5], 3, 6 },
         { "linear(5,7,frozen);tanh;linear(7,3)", [5], 3, 4 },
-        { "conv(2,3,3,stride=2,pad=1);relu;conv(3,4,2);tanh;flatten;linear(36,3)", [2, 7, 7], 3, 5 },
-        { "conv(1,6,5,pad=2);relu;maxpool(2);conv(6,16,5);relu;maxpool(2);flatten;linear(400,120);relu;linear(120,84);relu;linear(84,10)", [1, 28, 28], 10, 3 },
+        { TestLayers.StridedConv, [2, 7, 7], 3, 5 },
+        { TestLayers.LeNet5, [1, 28, 28], 10, 3 },
     };
 
     [Theory]

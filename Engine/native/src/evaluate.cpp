@@ -25,25 +25,40 @@ extern "C" int32_t gs_eval(gs_model* model, gs_data* data, const int64_t* idx, i
     });
 }
 
+namespace {
+
+// Σ over the selected examples (chunk by chunk) of ∂scalar(chunk)/∂θ for every parameter, in float64;
+// zeros for frozen parameters. scalar(batch, output) returns the chunk's scalar to differentiate.
+std::vector<torch::Tensor> summed_grads(const gs::Model& model, const gs::Data& data, const int64_t* idx, int64_t n_idx,
+                                        const std::function<torch::Tensor(const gs::Batch&, const torch::Tensor&)>& scalar) {
+    const auto params = model.parameters();
+    std::vector<torch::Tensor> sums, wrt;
+    std::vector<size_t> where;
+    for (size_t i = 0; i < params.size(); ++i) {
+        sums.push_back(torch::zeros_like(params[i], torch::kFloat64));
+        if (params[i].requires_grad()) { wrt.push_back(params[i]); where.push_back(i); }
+    }
+    gs::for_each_chunk(data, idx, n_idx, gs::kChunkExamples, [&](const gs::Batch& batch) {
+        const auto value = scalar(batch, model.forward(batch.x));
+        if (wrt.empty()) return;
+        const auto grads = torch::autograd::grad({value}, wrt);
+        for (size_t j = 0; j < grads.size(); ++j) sums[where[j]] += grads[j].to(torch::kFloat64);
+    });
+    return sums;
+}
+
+}  // namespace
+
 extern "C" int32_t gs_loss_grad(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx, double* loss,
                                 double* grad, int64_t count) {
     return gs::guard("gs_loss_grad", [&] {
         gs::require(model != nullptr && data != nullptr && loss != nullptr && grad != nullptr, "null argument");
-        const auto params = model->model->parameters();
-        std::vector<torch::Tensor> sums;
-        for (const auto& p : params) sums.push_back(torch::zeros_like(p, torch::kFloat64));
         const int64_t n = idx == nullptr ? data->data.count() : n_idx;
         double loss_sum = 0.0;
-        gs::for_each_chunk(data->data, idx, n_idx, gs::kChunkExamples, [&](const gs::Batch& batch) {
-            const auto chunk_loss = gs::per_example_loss(model->model->forward(batch.x), batch, data->data).sum();
+        auto sums = summed_grads(*model->model, data->data, idx, n_idx, [&](const gs::Batch& batch, const torch::Tensor& out) {
+            const auto chunk_loss = gs::per_example_loss(out, batch, data->data).sum();
             loss_sum += chunk_loss.to(torch::kFloat64).item<double>();
-            std::vector<torch::Tensor> wrt;
-            std::vector<size_t> where;
-            for (size_t i = 0; i < params.size(); ++i)
-                if (params[i].requires_grad()) { wrt.push_back(params[i]); where.push_back(i); }
-            if (wrt.empty()) return;
-            const auto grads = torch::autograd::grad({chunk_loss}, wrt);
-            for (size_t j = 0; j < grads.size(); ++j) sums[where[j]] += grads[j].to(torch::kFloat64);
+            return chunk_loss;
         });
         *loss = loss_sum / static_cast<double>(n);
         for (auto& s : sums) s /= static_cast<double>(n);
@@ -55,19 +70,9 @@ extern "C" int32_t gs_output_grad(gs_model* model, gs_data* data, const int64_t*
                                   double* grad, int64_t count) {
     return gs::guard("gs_output_grad", [&] {
         gs::require(model != nullptr && data != nullptr && grad != nullptr, "null argument");
-        const auto params = model->model->parameters();
-        std::vector<torch::Tensor> sums;
-        for (const auto& p : params) sums.push_back(torch::zeros_like(p, torch::kFloat64));
-        gs::for_each_chunk(data->data, idx, n_idx, gs::kChunkExamples, [&](const gs::Batch& batch) {
-            const auto out = model->model->forward(batch.x);
+        const auto sums = summed_grads(*model->model, data->data, idx, n_idx, [&](const gs::Batch&, const torch::Tensor& out) {
             gs::require(output >= 0 && output < out.size(1), "output index out of range");
-            std::vector<torch::Tensor> wrt;
-            std::vector<size_t> where;
-            for (size_t i = 0; i < params.size(); ++i)
-                if (params[i].requires_grad()) { wrt.push_back(params[i]); where.push_back(i); }
-            if (wrt.empty()) return;
-            const auto grads = torch::autograd::grad({out.select(1, output).sum()}, wrt);
-            for (size_t j = 0; j < grads.size(); ++j) sums[where[j]] += grads[j].to(torch::kFloat64);
+            return out.select(1, output).sum();
         });
         gs::read_flat(sums, grad, count);
     });
