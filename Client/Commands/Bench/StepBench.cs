@@ -1,16 +1,18 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
 using OrleansSweeps.Engine.Interop;
-using OrleansSweeps.Engine.Models;
 using OrleansSweeps.Engine.Training;
 
 namespace OrleansSweeps.Client.Commands.Bench;
 
 /// <summary>
-/// <c>sweeps bench step</c>: wall time of one full-batch gradient-descent step on MNIST-shaped inputs,
-/// for each libtorch thread count from 1 to the core count, measured side by side in one process.
+/// <c>sweeps bench step</c>: wall time of one full-batch gradient-descent step on MNIST images, for each
+/// libtorch thread count from 1 to the core count. Each count runs in a fresh child process, one after
+/// the other in this run: libtorch 1.13 sets its thread pool up once, and changing the count afterwards
+/// makes every later step 2–3× slower (measured), which would spoil the comparison.
 /// </summary>
 internal static class StepBench
 {
@@ -20,31 +22,49 @@ internal static class StepBench
         var p = new Option<int>("--p") { Description = "channel parameter of gsnr-cnn", DefaultValueFactory = _ => 16 };
         var batch = new Option<int>("--batch") { Description = "examples per full-batch step", DefaultValueFactory = _ => 1000 };
         var repeat = new Option<int>("--repeat") { Description = "timed steps per configuration (median reported)", DefaultValueFactory = _ => 20 };
-        var step = new Command("step", "Time one full-batch training step per thread count") { model, p, batch, repeat };
+        var threads = new Option<int?>("--threads") { Description = "measure only this thread count, in this process" };
+        var step = new Command("step", "Time one full-batch training step per thread count") { model, p, batch, repeat, threads };
         step.SetAction(parse => ErrorReporting.Run(() =>
-            Step(parse.GetValue(model)!, parse.GetValue(p), parse.GetValue(batch), parse.GetValue(repeat))));
+        {
+            var (name, pp, b, r) = (parse.GetValue(model)!, parse.GetValue(p), parse.GetValue(batch), parse.GetValue(repeat));
+            if (parse.GetValue(threads) is { } only) return Measure(name, pp, b, r, only);
+            Console.WriteLine(NativeRuntime.Describe().Split('\n')[0]);
+            Console.WriteLine("model,batch,threads,step_ms");
+            for (var t = 1; t <= Environment.ProcessorCount; t++)
+            {
+                var code = RunChild(["bench", "step", "--model", name, "--p", $"{pp}", "--batch", $"{b}", "--repeat", $"{r}", "--threads", $"{t}"]);
+                if (code != ExitCodes.Ok) return code;
+            }
+            return ExitCodes.Ok;
+        }));
         return step;
     }
 
-    private static int Step(string modelName, int p, int batch, int repeat)
+    private static int Measure(string modelName, int p, int batch, int repeat, int threads)
     {
         var kind = BenchKit.ParseModel(modelName);
         if (repeat < 1) throw new UsageException($"--repeat {repeat}: must be at least 1");
+        if (threads < 1) throw new UsageException($"--threads {threads}: must be at least 1");
+        NativeRuntime.SetThreads(threads);
         var examples = BenchKit.Mnist(batch);
-        var spec = new ModelSpec(kind, [256, 256], Activation.Relu, p, [], InitScheme.Pytorch, Precision.Float32, true);
-        var architecture = ModelArchitecture.For(spec, examples.ExampleShape, 10);
         var training = new TrainingSpec(OptimizerKind.Gd, 1, batch, 1e-3, new ScheduleSpec(ScheduleKind.Constant, 1, 0, 2), 0, 0, new AdamSpec(0.9, 0.999, 1e-8));
-        Console.WriteLine(NativeRuntime.Describe().Split('\n')[0]);
-        Console.WriteLine("model,batch,threads,step_ms");
         using var data = TensorData.Upload(examples, Precision.Float32, "cpu");
-        for (var threads = 1; threads <= Environment.ProcessorCount; threads++)
-        {
-            NativeRuntime.SetThreads(threads);
-            using var net = NativeModel.Create(architecture, Precision.Float32, "cpu", 1, InitScheme.Pytorch);
-            using var trainer = Trainer.Create(net, training, 1);
-            var median = BenchKit.MedianMs(repeat, () => trainer.Step(data, default, 1e-3));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{modelName},{batch},{threads},{median:F2}"));
-        }
+        using var net = BenchKit.Model(kind, p);
+        using var trainer = Trainer.Create(net, training, 1);
+        var median = BenchKit.MedianMs(repeat, () => trainer.Step(data, default, 1e-3));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{modelName},{batch},{threads},{median:F2}"));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Runs this console again with <paramref name="args"/>, its output going straight to ours.</summary>
+    private static int RunChild(string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        // Under `dotnet sweeps.dll` the process is the dotnet host and needs the dll; the apphost does not.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(Environment.GetCommandLineArgs()[0]);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var child = Process.Start(start)!;
+        child.WaitForExit();
+        return child.ExitCode;
     }
 }

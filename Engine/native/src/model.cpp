@@ -6,6 +6,7 @@
 #include <random>
 
 #include "errors.h"
+#include "runtime.h"
 
 namespace gs {
 
@@ -156,6 +157,7 @@ extern "C" int32_t gs_model_create(const char* layers, int32_t dtype, const char
                                    int32_t init, gs_model** out) {
     return gs::guard("gs_model_create", [&] {
         gs::require(layers != nullptr && out != nullptr, "null argument");
+        gs::configure_runtime_once();
         auto model = std::make_shared<gs::Model>();
         model->layers = gs::parse_layers(layers);
         model->dtype = gs::to_scalar_type(dtype);

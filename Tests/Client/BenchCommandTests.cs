@@ -1,0 +1,45 @@
+using System.Globalization;
+using OrleansSweeps.Tests.TestSupport;
+
+namespace OrleansSweeps.Tests.Client;
+
+/// <summary>The benchmarks run and print their contract (columns, rows); their timings are not asserted.</summary>
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void Gradstats_prints_one_csv_row_per_model_and_statistic_with_consistent_ratios()
+    {
+        var result = Cli.Run(RepoPaths.Root, "bench", "gradstats", "--model", "mlp", "lenet5", "--batch", "16", "--kernel-batch", "2",
+            "--rounds", "1", "--repeat", "1", "--format", "csv");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var lines = result.Stdout.Trim().Split('\n');
+        Assert.Equal("model,batch,statistic,plain_ms,ours_ms,loop_ms,ratio_vs_plain,speedup_vs_loop", lines[0]);
+        Assert.Equal(["mlp,16,moments", "mlp,16,moments+signs", "mlp,2,mgs_kernel", "lenet5,16,moments", "lenet5,16,moments+signs", "lenet5,2,mgs_kernel"],
+            lines.Skip(1).Select(l => string.Join(',', l.Split(',').Take(3))));
+        foreach (var line in lines.Skip(1))
+        {
+            var f = line.Split(',').Skip(3).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Assert.All(f, v => Assert.True(v > 0, line));
+            // Times are printed with 2 decimals, so ratios recomputed from them agree only roughly.
+            Assert.InRange(f[3], f[1] / f[0] * 0.8 - 0.01, f[1] / f[0] * 1.2 + 0.01);
+            Assert.InRange(f[4], f[2] / f[1] * 0.8 - 0.01, f[2] / f[1] * 1.2 + 0.01);
+        }
+    }
+
+    [Fact]
+    public void Step_prints_one_row_per_thread_count_from_child_processes()
+    {
+        var result = Cli.Run(RepoPaths.Root, "bench", "step", "--model", "mlp", "--batch", "32", "--repeat", "1");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var rows = result.Stdout.Trim().Split('\n').SkipWhile(l => !l.StartsWith("model,", StringComparison.Ordinal)).Skip(1).ToArray();
+        Assert.Equal(Enumerable.Range(1, Environment.ProcessorCount).Select(t => $"mlp,32,{t}"), rows.Select(r => string.Join(',', r.Split(',').Take(3))));
+    }
+
+    [Fact]
+    public void Unknown_model_is_a_one_line_error()
+    {
+        var result = Cli.Run(RepoPaths.Root, "bench", "gradstats", "--model", "resnet");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: --model 'resnet': expected mlp, gsnr-cnn or lenet5", result.Stderr.Trim());
+    }
+}
