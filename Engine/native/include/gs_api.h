@@ -62,8 +62,10 @@ GS_EXPORT int32_t gs_runtime_cuda_device_count(int32_t* count);
 
 /* --- models ------------------------------------------------------------------------------------
  * layers: ';'-separated text, e.g. "flatten;linear(784,256);relu;linear(256,10)". Kinds:
- * linear(in,out[,frozen]) conv(in,out,k[,stride=s][,pad=p][,frozen]) maxpool(k) flatten relu tanh
- * sigmoid. device: "cpu", "cuda", "cuda:i". Initial values come from a portable generator seeded by
+ * linear(in,out[,frozen]) conv(in,out,k[,stride=s][,pad=p][,frozen]) batchnorm(channels[,frozen])
+ * maxpool(k) flatten relu tanh sigmoid. BatchNorm (as torch.nn.BatchNorm2d: ε 1e-5, momentum 0.1) uses
+ * batch statistics only inside gs_trainer_step (which then takes the whole batch in one piece and
+ * updates the running statistics); evaluation, gradients and every statistic use the running ones. device: "cpu", "cuda", "cuda:i". Initial values come from a portable generator seeded by
  * `seed`, so the same seed gives the same θ0 on every machine and libtorch version. */
 GS_EXPORT int32_t gs_model_create(const char* layers, int32_t dtype, const char* device, uint64_t seed,
                                   int32_t init, gs_model** out);

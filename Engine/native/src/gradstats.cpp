@@ -35,6 +35,17 @@ void for_each_conv_group(const Layer& layer, const torch::Tensor& input, const s
     }
 }
 
+torch::Tensor batchnorm_per_example_grads(const Layer& layer, const torch::Tensor& input, const torch::Tensor& delta) {
+    std::vector<int64_t> channel_shape(input.dim(), 1);
+    channel_shape[1] = layer.out;
+    const auto normalised = (input - layer.running_mean.view(channel_shape)) /
+                            (layer.running_var.view(channel_shape) + kBatchNormEps).sqrt();
+    const auto batch = input.size(0);
+    const auto gamma = (delta * normalised).reshape({batch, layer.out, -1}).sum(2);
+    const auto beta = delta.reshape({batch, layer.out, -1}).sum(2);
+    return torch::cat({gamma, beta}, 1);
+}
+
 torch::Tensor conv_per_example_grads(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas) {
     const int64_t params = layer.out * layer.in * layer.kernel * layer.kernel + layer.out;
     auto out = torch::empty({input.size(0), static_cast<int64_t>(deltas.size()), params}, input.options());
@@ -106,6 +117,10 @@ extern "C" int32_t gs_grad_moments(gs_model* model, gs_data* data, const int64_t
                 const auto a = captures[l].input.detach();
                 if (layer.kind == gs::LayerKind::Linear) {
                     gs::add_linear(sums[l], a, deltas[l], signs);
+                    continue;
+                }
+                if (layer.kind == gs::LayerKind::BatchNorm) {
+                    gs::add_rows(sums[l], gs::batchnorm_per_example_grads(layer, a, deltas[l]), signs);
                     continue;
                 }
                 // Conv: per-example gradients group by group (cache-resident), reduced over examples at once.

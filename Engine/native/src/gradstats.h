@@ -18,6 +18,10 @@ std::vector<torch::Tensor> output_grads(const torch::Tensor& scalar, const std::
 void for_each_conv_group(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas,
                          const std::function<void(int64_t, const torch::Tensor&, const torch::Tensor&)>& visit);
 
+// Per-example gradients of a BatchNorm layer in evaluation mode, [B, 2C] (γ then β): y = γ x̂ + β with
+// x̂ = (x − running mean)/√(running var + ε), so ∂L_i/∂γ_c = Σ_positions δ_i x̂_i and ∂L_i/∂β_c = Σ_positions δ_i.
+torch::Tensor batchnorm_per_example_grads(const Layer& layer, const torch::Tensor& input, const torch::Tensor& delta);
+
 // The same, gathered: [B, R, out·in·k² + out] (weight then bias).
 torch::Tensor conv_per_example_grads(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas);
 

@@ -70,6 +70,10 @@ Layer to_layer(const Call& call, const std::string& text) {
         layer.in = call.positional[0];
         layer.out = call.positional[1];
         layer.kernel = call.positional[2];
+    } else if (call.name == "batchnorm") {
+        positional(1);
+        layer.kind = LayerKind::BatchNorm;
+        layer.in = layer.out = call.positional[0];
     } else if (call.name == "maxpool") {
         positional(1);
         layer.kind = LayerKind::MaxPool;
@@ -87,8 +91,9 @@ Layer to_layer(const Call& call, const std::string& text) {
                 "layer '" + text + "': unknown option '" + key + "'");
         (key == "stride" ? layer.stride : layer.pad) = value;
     }
-    require(!call.frozen || layer.kind == LayerKind::Linear || layer.kind == LayerKind::Conv,
-            "layer '" + text + "': only linear and conv layers can be frozen");
+    require(!call.frozen || layer.kind == LayerKind::Linear || layer.kind == LayerKind::Conv || layer.kind == LayerKind::BatchNorm,
+            "layer '" + text + "': only linear, conv and batchnorm layers can be frozen");
+    require(layer.kind != LayerKind::BatchNorm || layer.out > 0, "layer '" + text + "': channels must be positive");
     layer.frozen = call.frozen;
     require(layer.kind != LayerKind::Linear || (layer.in > 0 && layer.out > 0),
             "layer '" + text + "': sizes must be positive");

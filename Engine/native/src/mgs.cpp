@@ -42,6 +42,11 @@ torch::Tensor mgs_kernel(const Model& net, const torch::Tensor& x) {
             // (a_i·a_j + 1) for every output pair: a b×b matrix blown up to (b·k)×(b·k) by a broadcast view.
             const auto inputs = (a.mm(a.t()) + 1).view({b, 1, b, 1}).expand({b, k, b, k}).reshape({b * k, b * k});
             kernel += (d.mm(d.t()) * inputs).to(torch::kFloat64);
+        } else if (layer.kind == LayerKind::BatchNorm) {
+            std::vector<torch::Tensor> per_output;
+            for (const auto& d : deltas[l]) per_output.push_back(batchnorm_per_example_grads(layer, a, d));
+            const auto g = stack_example_major(per_output);                                 // [b·k, 2C]
+            kernel += g.mm(g.t()).to(torch::kFloat64);
         } else {
             const auto g = conv_per_example_grads(layer, a, deltas[l]).reshape({b * k, -1});  // [b·k, params]
             kernel += g.mm(g.t()).to(torch::kFloat64);

@@ -23,6 +23,10 @@ torch::Tensor Model::forward(const torch::Tensor& input, std::vector<Capture>* c
             case LayerKind::Conv:
                 x = torch::conv2d(x, layer.weight, layer.bias, {layer.stride, layer.stride}, {layer.pad, layer.pad});
                 break;
+            case LayerKind::BatchNorm:
+                x = torch::batch_norm(x, layer.weight, layer.bias, layer.running_mean, layer.running_var, training,
+                                      kBatchNormMomentum, kBatchNormEps, false);
+                break;
             case LayerKind::MaxPool: x = torch::max_pool2d(x, {layer.kernel, layer.kernel}); break;
             case LayerKind::Flatten: x = x.flatten(1); break;
             case LayerKind::Relu: x = torch::relu(x); break;
@@ -52,6 +56,20 @@ std::vector<torch::Tensor> Model::trainable_parameters() const {
         out.push_back(layer.bias);
     }
     return out;
+}
+
+std::vector<torch::Tensor> Model::buffers() const {
+    std::vector<torch::Tensor> out;
+    for (const auto& layer : layers) {
+        if (layer.kind != LayerKind::BatchNorm) continue;
+        out.push_back(layer.running_mean);
+        out.push_back(layer.running_var);
+    }
+    return out;
+}
+
+bool Model::has_batch_norm() const {
+    return std::any_of(layers.begin(), layers.end(), [](const Layer& l) { return l.kind == LayerKind::BatchNorm; });
 }
 
 int64_t Model::parameter_count(bool trainable_only) const {
@@ -104,7 +122,16 @@ torch::Tensor uniform(PortableUniform& rng, std::vector<int64_t> shape, double b
 void initialise(Model& model, uint64_t seed, int32_t scheme) {
     require(scheme == GS_INIT_PYTORCH || scheme == GS_INIT_XAVIER, "init must be 0 (pytorch) or 1 (xavier)");
     PortableUniform rng(seed);
+    const auto options = torch::TensorOptions().dtype(model.dtype).device(model.device);
     for (auto& layer : model.layers) {
+        if (layer.kind == LayerKind::BatchNorm) {
+            // torch.nn.BatchNorm2d defaults: γ = 1, β = 0, running mean 0 and variance 1.
+            layer.weight = torch::ones({layer.out}, options).set_requires_grad(!layer.frozen);
+            layer.bias = torch::zeros({layer.out}, options).set_requires_grad(!layer.frozen);
+            layer.running_mean = torch::zeros({layer.out}, options);
+            layer.running_var = torch::ones({layer.out}, options);
+            continue;
+        }
         if (layer.kind != LayerKind::Linear && layer.kind != LayerKind::Conv) continue;
         const int64_t area = layer.kind == LayerKind::Conv ? layer.kernel * layer.kernel : 1;
         const double fan_in = static_cast<double>(layer.in * area);

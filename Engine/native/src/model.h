@@ -8,14 +8,19 @@
 
 namespace gs {
 
-enum class LayerKind { Linear, Conv, MaxPool, Flatten, Relu, Tanh, Sigmoid };
+enum class LayerKind { Linear, Conv, BatchNorm, MaxPool, Flatten, Relu, Tanh, Sigmoid };
+
+// BatchNorm constants, as torch.nn.BatchNorm2d.
+constexpr double kBatchNormEps = 1e-5;
+constexpr double kBatchNormMomentum = 0.1;
 
 struct Layer {
     LayerKind kind;
     int64_t in = 0, out = 0, kernel = 0, stride = 1, pad = 0;
     bool frozen = false;
-    torch::Tensor weight;  // defined for Linear and Conv
-    torch::Tensor bias;
+    torch::Tensor weight;  // defined for Linear, Conv and BatchNorm (γ)
+    torch::Tensor bias;    // (β for BatchNorm)
+    torch::Tensor running_mean, running_var;  // BatchNorm buffers
     bool has_parameters() const { return weight.defined(); }
 };
 
@@ -31,6 +36,9 @@ struct Model {
     std::vector<Layer> layers;
     torch::Device device{torch::kCPU};
     torch::ScalarType dtype = torch::kFloat32;
+    // Training mode: BatchNorm normalises with the batch's statistics and updates its running ones. Only a
+    // training step runs in training mode; evaluation and every statistic use the running statistics.
+    bool training = false;
 
     torch::Tensor forward(const torch::Tensor& x) const { return forward(x, nullptr); }
     // With capture: records every linear/conv layer's input and output, and makes every output part of
@@ -40,6 +48,9 @@ struct Model {
     std::vector<torch::Tensor> parameters() const;
     std::vector<torch::Tensor> trainable_parameters() const;
     int64_t parameter_count(bool trainable_only) const;
+    // BatchNorm running means and variances, in layer order (part of a trainer's state).
+    std::vector<torch::Tensor> buffers() const;
+    bool has_batch_norm() const;
 };
 
 std::vector<Layer> parse_layers(const std::string& text);

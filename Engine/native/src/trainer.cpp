@@ -45,6 +45,8 @@ constexpr uint32_t kStateVersion = 1;
 
 std::vector<torch::Tensor> state_tensors(const Trainer& t) {
     auto all = t.model->parameters();
+    const auto buffers = t.model->buffers();
+    all.insert(all.end(), buffers.begin(), buffers.end());
     all.insert(all.end(), t.momentum.begin(), t.momentum.end());
     all.insert(all.end(), t.second.begin(), t.second.end());
     return all;
@@ -158,11 +160,20 @@ extern "C" int32_t gs_trainer_step(gs_trainer* trainer, gs_data* data, const int
         const int64_t n = idx == nullptr ? data->data.count() : n_idx;
         double loss_sum = 0.0;
         // Chunks accumulate ∂(Σ_chunk L_i / n)/∂θ into .grad: the gradient of the mean loss, in bounded memory.
-        gs::for_each_chunk(data->data, idx, n_idx, gs::kChunkExamples, [&](const gs::Batch& batch) {
-            const auto sum = gs::per_example_loss(t.model->forward(batch.x), batch, data->data).sum();
-            loss_sum += sum.to(torch::kFloat64).item<double>();
-            if (sum.requires_grad()) (sum / static_cast<double>(n)).backward();
-        });
+        // BatchNorm mixes the examples of a batch, so a model with it takes the whole batch in one piece.
+        const int64_t chunk = t.model->has_batch_norm() ? std::max<int64_t>(n, 1) : gs::kChunkExamples;
+        t.model->training = true;
+        try {
+            gs::for_each_chunk(data->data, idx, n_idx, chunk, [&](const gs::Batch& batch) {
+                const auto sum = gs::per_example_loss(t.model->forward(batch.x), batch, data->data).sum();
+                loss_sum += sum.to(torch::kFloat64).item<double>();
+                if (sum.requires_grad()) (sum / static_cast<double>(n)).backward();
+            });
+        } catch (...) {
+            t.model->training = false;
+            throw;
+        }
+        t.model->training = false;
         *loss_before = loss_sum / static_cast<double>(n);
         if (!std::isfinite(*loss_before)) {
             for (const auto& p : t.model->trainable_parameters()) const_cast<torch::Tensor&>(p).mutable_grad() = torch::Tensor();
