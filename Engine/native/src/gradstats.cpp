@@ -1,5 +1,7 @@
 #include "gradstats.h"
 
+#include <ATen/Parallel.h>
+
 #include <cstring>
 
 #include "data.h"
@@ -16,14 +18,19 @@ std::vector<torch::Tensor> output_grads(const torch::Tensor& scalar, const std::
 }
 
 void for_each_conv_group(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas,
-                         const std::function<void(int64_t, const torch::Tensor&, const torch::Tensor&)>& visit) {
+                         const std::function<void(int, int64_t, const torch::Tensor&, const torch::Tensor&)>& visit) {
     const int64_t batch = input.size(0), passes = static_cast<int64_t>(deltas.size());
     const int64_t columns = layer.in * layer.kernel * layer.kernel;
     const int64_t positions = deltas[0].size(2) * deltas[0].size(3);
     // Examples per group: U [g, in·k², L] and G [g, R·out, in·k²] within about 2 MB (a core's L2/L3 share).
     const int64_t per_example = (columns * positions + passes * layer.out * (columns + positions)) * input.element_size();
     const int64_t group = std::clamp<int64_t>((int64_t{2} << 20) / per_example, 1, batch);
-    for (int64_t start = 0; start < batch; start += group) {
+    const int64_t groups = (batch + group - 1) / group;
+    // Groups are spread over libtorch's threads (BLAS itself runs single-threaded, see runtime.cpp); the
+    // static partition makes each thread's share, and so every sum, the same on every run.
+    at::parallel_for(0, groups, 1, [&](int64_t first, int64_t last) {
+      for (int64_t index = first; index < last; ++index) {
+        const int64_t start = index * group;
         const int64_t g = std::min(group, batch - start);
         const auto unfolded = at::im2col(input.slice(0, start, start + g), {layer.kernel, layer.kernel}, {1, 1},
                                          {layer.pad, layer.pad}, {layer.stride, layer.stride});  // [g, in·k², L]
@@ -31,8 +38,9 @@ void for_each_conv_group(const Layer& layer, const torch::Tensor& input, const s
         for (const auto& d : deltas) parts.push_back(d.slice(0, start, start + g).reshape({g, 1, layer.out, positions}));
         const auto delta = (passes == 1 ? parts[0] : torch::cat(parts, 1)).reshape({g, passes * layer.out, positions});
         const auto weight = torch::bmm(delta, unfolded.transpose(1, 2)).view({g, passes, -1});  // [g, R, out·in·k²]
-        visit(start, weight, delta.sum(2).view({g, passes, layer.out}));
-    }
+        visit(at::get_thread_num(), start, weight, delta.sum(2).view({g, passes, layer.out}));
+      }
+    });
 }
 
 torch::Tensor batchnorm_per_example_grads(const Layer& layer, const torch::Tensor& input, const torch::Tensor& delta) {
@@ -49,7 +57,7 @@ torch::Tensor batchnorm_per_example_grads(const Layer& layer, const torch::Tenso
 torch::Tensor conv_per_example_grads(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas) {
     const int64_t params = layer.out * layer.in * layer.kernel * layer.kernel + layer.out;
     auto out = torch::empty({input.size(0), static_cast<int64_t>(deltas.size()), params}, input.options());
-    for_each_conv_group(layer, input, deltas, [&](int64_t start, const torch::Tensor& weight, const torch::Tensor& bias) {
+    for_each_conv_group(layer, input, deltas, [&](int, int64_t start, const torch::Tensor& weight, const torch::Tensor& bias) {
         out.narrow(0, start, weight.size(0)).copy_(torch::cat({weight, bias}, 2));
     });
     return out;
@@ -124,10 +132,21 @@ extern "C" int32_t gs_grad_moments(gs_model* model, gs_data* data, const int64_t
                     continue;
                 }
                 // Conv: per-example gradients group by group (cache-resident), reduced over examples at once.
-                gs::for_each_conv_group(layer, a, {deltas[l]}, [&](int64_t, const torch::Tensor& w, const torch::Tensor& b) {
+                // One partial sum per thread, added in thread order afterwards: deterministic for a thread count.
+                std::vector<gs::LayerSums> partial;
+                for (int t = 0; t < at::get_num_threads(); ++t)
+                    partial.push_back({torch::zeros_like(sums[l].sum), torch::zeros_like(sums[l].sum),
+                                       torch::zeros_like(sums[l].sum), torch::zeros_like(sums[l].sum)});
+                gs::for_each_conv_group(layer, a, {deltas[l]}, [&](int thread, int64_t, const torch::Tensor& w, const torch::Tensor& b) {
                     const auto grads = torch::cat({w.select(1, 0), b.select(1, 0)}, 1);  // [g, weights + out]
-                    gs::add_rows(sums[l], grads, signs);
+                    gs::add_rows(partial[thread], grads, signs);
                 });
+                for (const auto& p : partial) {
+                    sums[l].sum += p.sum;
+                    sums[l].square += p.square;
+                    sums[l].positive += p.positive;
+                    sums[l].negative += p.negative;
+                }
             }
         });
         // Lay the sums out in parameter order (per layer: weight then bias), divided by n.

@@ -14,9 +14,10 @@ std::vector<torch::Tensor> output_grads(const torch::Tensor& scalar, const std::
 // G_{b,r} = δ_{b,r} U_bᵀ (U_b = im2col of example b's input). Examples go in small groups so U and G stay
 // in cache and each torch call covers many examples (one batched im2col + bmm over all B streams
 // hundreds of MB through memory and is about 4× slower on CPU).
-// visit(start, weight [g, R, out·in·k²], bias [g, R, out]) for consecutive groups of g examples.
+// visit(thread, start, weight [g, R, out·in·k²], bias [g, R, out]) for the groups of g examples, called
+// concurrently from libtorch's threads (thread = at::get_thread_num()); each group exactly once.
 void for_each_conv_group(const Layer& layer, const torch::Tensor& input, const std::vector<torch::Tensor>& deltas,
-                         const std::function<void(int64_t, const torch::Tensor&, const torch::Tensor&)>& visit);
+                         const std::function<void(int, int64_t, const torch::Tensor&, const torch::Tensor&)>& visit);
 
 // Per-example gradients of a BatchNorm layer in evaluation mode, [B, 2C] (γ then β): y = γ x̂ + β with
 // x̂ = (x − running mean)/√(running var + ε), so ∂L_i/∂γ_c = Σ_positions δ_i x̂_i and ∂L_i/∂β_c = Σ_positions δ_i.
