@@ -74,7 +74,8 @@ public sealed class RunCommandTests
     public void Sigint_saves_a_checkpoint_and_exits_130_then_the_sweep_continues()
     {
         using var dir = new TempDirectory();
-        var spec = WriteSpec(dir, SlowSpec);
+        // Long enough (3,000 updates per run) that the signal lands mid-sweep even on a fast build.
+        var spec = WriteSpec(dir, SlowSpec.Replace("steps: 200", "steps: 3000"));
         var home = dir.Combine("h");
         using (var process = Cli.Start(dir.Path, "run", spec, "--home", home, "--id", "s"))
         {
