@@ -53,6 +53,9 @@ public sealed class StatsRecordingTests
             NumericAssert.Close(g.Sum(x => x * x), row.SumG2, 1e-9, 1e-300, $"{row.TensorName} Σg²");
             NumericAssert.Close(rho2.Sum(), row.SumRho2, 1e-6, 1e-12, $"{row.TensorName} Σρ²");
             NumericAssert.Close(NaiveMedian(r), row.GsnrMedian, 1e-6, 1e-12, $"{row.TensorName} median r");
+            NumericAssert.Close(r.Average(), row.GsnrMean, 1e-6, 1e-12, $"{row.TensorName} mean r");
+            NumericAssert.Close(NumpyQuantile(r, 0.1), row.GsnrQ10, 1e-6, 1e-12, $"{row.TensorName} q10 r");
+            NumericAssert.Close(NumpyQuantile(r, 0.9), row.GsnrQ90, 1e-6, 1e-12, $"{row.TensorName} q90 r");
             var sameSign = Enumerable.Range(from, count).Average(j => Math.Max(loop.Positive[j], loop.Negative[j]) / train.Count);
             Assert.Equal(sameSign, row.PSameSignMean, 12);
             var opposed = Enumerable.Range(from, count).Count(j => weights[j] * loop.Mean[j] < 0) / (double)count;
@@ -163,6 +166,15 @@ public sealed class StatsRecordingTests
         double mx = x.Average(), my = y.Average();
         var cov = x.Zip(y, (a, b) => (a - mx) * (b - my)).Sum();
         return cov / Math.Sqrt(x.Sum(a => (a - mx) * (a - mx)) * y.Sum(b => (b - my) * (b - my)));
+    }
+
+    /// <summary>numpy.quantile's default: position q·(n−1) in the sorted values, linearly interpolated.</summary>
+    private static double NumpyQuantile(double[] values, double q)
+    {
+        var sorted = values.Order().ToArray();
+        var position = q * (sorted.Length - 1);
+        var below = (int)position;
+        return below + 1 < sorted.Length ? sorted[below] * (1 - (position - below)) + sorted[below + 1] * (position - below) : sorted[below];
     }
 
     private static double NaiveMedian(double[] values)
