@@ -20,6 +20,8 @@ public sealed class GradientMomentsTests
         { TestLayers.StridedConv, [2, 7, 7], 3, 24 },
         { "conv(1,2,5);relu;maxpool(2);conv(2,5,5);relu;maxpool(2);flatten;linear(80,50);relu;linear(50,10)", [1, 28, 28], 10, 12 },
         { TestLayers.LeNet5, [1, 28, 28], 10, 8 },
+        // More examples than one thread's accumulation block (32) and an odd count split over the threads.
+        { "conv(2,3,3,pad=1);relu;conv(3,2,2,stride=2);flatten;linear(18,3)", [2, 7, 7], 3, 131 },
     };
 
     [Theory]

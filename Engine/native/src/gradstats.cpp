@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "conv_moments.h"
 #include "data.h"
 #include "errors.h"
 
@@ -131,7 +132,13 @@ extern "C" int32_t gs_grad_moments(gs_model* model, gs_data* data, const int64_t
                     gs::add_rows(sums[l], gs::batchnorm_per_example_grads(layer, a, deltas[l]), signs);
                     continue;
                 }
-                // Conv: per-example gradients group by group (cache-resident), reduced over examples at once.
+                if (!net.device.is_cuda()) {
+                    // CPU: one fused pass per example (conv_moments.h).
+                    gs::ConvSums fused{sums[l].sum, sums[l].square, sums[l].positive, sums[l].negative};
+                    gs::add_conv_moments(layer, a, deltas[l], signs, fused);
+                    continue;
+                }
+                // CUDA: per-example gradients group by group, reduced over examples at once.
                 // One partial sum per thread, added in thread order afterwards: deterministic for a thread count.
                 std::vector<gs::LayerSums> partial;
                 for (int t = 0; t < at::get_num_threads(); ++t)
