@@ -47,7 +47,11 @@ public sealed record TrainingSpec(
     ScheduleSpec Schedule,
     double Momentum,
     double WeightDecay,
-    AdamSpec Adam);
+    AdamSpec Adam)
+{
+    /// <summary>Dropout, gradient penalties and winsorizing (none by default).</summary>
+    public RegularizationSpec Regularization { get; init; } = RegularizationSpec.None;
+}
 
 public sealed record ScheduleSpec(ScheduleKind Kind, double Gamma, double MinLearningRate, int Period);
 

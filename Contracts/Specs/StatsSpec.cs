@@ -27,5 +27,17 @@ public sealed record StatsSpec(bool Moments, bool Signs, bool Vectors, StatsExam
 
     public static StatsSpec None { get; } = new(false, false, false, StatsExamples.Train, DefaultChunk, 0);
 
-    public bool Any => Moments || MgsBatch > 0;
+    /// <summary>
+    /// Coherent-gradients loss-reduction attribution (SCIENCE.md §4): f_p and f_c over the training set at
+    /// each recorded step (needs dataset.label_noise).
+    /// </summary>
+    public bool Coherence { get; init; }
+
+    /// <summary>K null worlds for f_p (pristine/corrupt flags permuted, stream <c>null-worlds/m/t</c>); 0 = none.</summary>
+    public int NullWorlds { get; init; }
+
+    /// <summary>Per-example first recorded step at which the example is classified as labelled (classification only).</summary>
+    public bool Learned { get; init; }
+
+    public bool Any => Moments || MgsBatch > 0 || Coherence || Learned;
 }

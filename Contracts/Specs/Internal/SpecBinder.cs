@@ -71,7 +71,7 @@ internal static class SpecBinder
         var model = BindModel(top.Mapping("model"), dataset);
         var training = BindTraining(top.Mapping("training"), trainSize);
         var record = BindRecord(top.Mapping("record"), training.Steps, top.Has("record"));
-        var stats = BindStats(top.Mapping("stats"), training, trainSize);
+        var stats = BindStats(top.Mapping("stats"), training, trainSize, dataset);
         top.RejectUnknownKeys();
         return new RunSpec(seed, replicates, trainSize, device, dataset, model, training, record, checkpointEvery) { Stats = stats };
     }
@@ -157,6 +157,7 @@ internal static class SpecBinder
             s.Double("min_lr", 0, 0, 1e6),
             s.Int("period", 100, 2));
         s.RejectUnknownKeys();
+        var regularization = BindRegularization(r, optimizer);
 
         if (momentum >= 1) throw r.Error("momentum", "must be < 1");
         if (adam.Beta1 >= 1 || adam.Beta2 >= 1) throw adamReader.Error(adam.Beta1 >= 1 ? "beta1" : "beta2", "must be < 1");
@@ -165,14 +166,37 @@ internal static class SpecBinder
         if (optimizer != OptimizerKind.Sgd && r.Has("momentum")) throw r.Error("momentum", "applies to optimizer sgd only");
         if (optimizer != OptimizerKind.Adam && r.Has("adam")) throw r.Error("adam", "applies to optimizer adam only");
         if (batchSize > trainSize) throw r.Error("batch_size", $"exceeds train_size ({batchSize} > {trainSize})");
+        if (regularization.WinsorizeC > 0 && 2 * regularization.WinsorizeC >= batchSize)
+            throw r.Error("winsorize", $"c = {regularization.WinsorizeC} needs a batch of more than 2c examples (batch_size {batchSize})");
         if (schedule.Kind == ScheduleKind.Cyclical && schedule.MinLearningRate >= lr)
             throw s.Error("min_lr", $"must be below training.lr for a cyclical schedule ({schedule.MinLearningRate} >= {lr})");
         if (schedule.Kind != ScheduleKind.Exponential && s.Has("gamma")) throw s.Error("gamma", "applies to kind exponential only");
         r.RejectUnknownKeys();
-        return new TrainingSpec(optimizer, steps, batchSize, lr, schedule, momentum, weightDecay, adam);
+        return new TrainingSpec(optimizer, steps, batchSize, lr, schedule, momentum, weightDecay, adam) { Regularization = regularization };
     }
 
-    private static StatsSpec BindStats(MappingReader r, TrainingSpec training, int trainSize)
+    private static RegularizationSpec BindRegularization(MappingReader training, OptimizerKind optimizer)
+    {
+        var dropout = training.Double("dropout", 0, 0, 1);
+        if (dropout >= 1) throw training.Error("dropout", "must be < 1 (the probability of dropping a unit)");
+        var p = training.Mapping("penalties");
+        var spec = new RegularizationSpec(
+            dropout,
+            p.Double("grad_norm", 0, 0, 1e9),
+            p.Double("mgs_trace", 0, 0, 1e9),
+            p.Double("mgs_logdet", 0, 0, 1e9),
+            p.Double("datagrad", 0, 0, 1e9),
+            p.Double("spectreg", 0, 0, 1e9),
+            training.Int("winsorize", 0, 0, 1_000_000));
+        p.RejectUnknownKeys();
+        if (spec.WinsorizeC > 0 && optimizer == OptimizerKind.Gd)
+            throw training.Error("winsorize", "clips the per-example gradients of a minibatch; use optimizer sgd");
+        if (spec.WinsorizeC > 0 && spec.AnyPenalty)
+            throw training.Error("winsorize", "replaces the minibatch gradient by a clipped mean; it does not combine with penalties");
+        return spec;
+    }
+
+    private static StatsSpec BindStats(MappingReader r, TrainingSpec training, int trainSize, DatasetSpec dataset)
     {
         var moments = r.Bool("moments", false);
         var signs = r.Bool("signs", false);
@@ -185,8 +209,15 @@ internal static class SpecBinder
         if (examples == StatsExamples.Batch && training.Optimizer == OptimizerKind.Gd)
             throw r.Error("examples", "gd has no minibatch; use examples: train");
         if (mgsBatch > trainSize) throw r.Error("mgs_batch", $"exceeds train_size ({mgsBatch} > {trainSize})");
+        var coherence = r.Bool("coherence", false);
+        var nullWorlds = r.Int("null_worlds", 0, 0, 100_000);
+        var learned = r.Bool("learned", false);
+        if (coherence && dataset.LabelNoise is null)
+            throw r.Error("coherence", "needs dataset.label_noise (it splits the gradient into pristine and corrupt examples)");
+        if (nullWorlds > 0 && !coherence) throw r.Error("null_worlds", "needs coherence: true");
+        if (learned && dataset.Kind == DatasetKind.ToyProduct) throw r.Error("learned", "applies to classification data");
         r.RejectUnknownKeys();
-        return new StatsSpec(moments, signs, vectors, examples, chunk, mgsBatch);
+        return new StatsSpec(moments, signs, vectors, examples, chunk, mgsBatch) { Coherence = coherence, NullWorlds = nullWorlds, Learned = learned };
     }
 
     private static RecordSpec BindRecord(MappingReader r, int totalSteps, bool present)
