@@ -8,7 +8,9 @@ namespace OrleansSweeps.Engine.Training;
 /// recorded so far, and the trainer's state (parameters, optimiser buffers, update count, generator).
 /// Minibatch order needs no state: it is a function of the step (<see cref="MinibatchOrder"/>).
 /// Stored in a <see cref="BinaryEnvelope"/> of kind "checkpoint": payload = i32 step | curve table |
-/// stats table | trainer state bytes, where a table is i32 row count | rows × fields × float64.
+/// stats table | first-learned table | trainer state bytes, where a table is i32 row count | rows × fields × float64
+/// (curve rows carry their diagnostics; the first-learned table has one field per training example, empty
+/// when the run does not track it).
 /// </summary>
 public sealed record Checkpoint(int Step, IReadOnlyList<CurveRow> Rows, byte[] TrainerState)
 {
@@ -17,6 +19,9 @@ public sealed record Checkpoint(int Step, IReadOnlyList<CurveRow> Rows, byte[] T
     /// <summary>Gradient-statistics rows recorded so far.</summary>
     public IReadOnlyList<StatsRow> Stats { get; init; } = [];
 
+    /// <summary>First recorded step each training example was learned (−1: not yet); empty when not tracked.</summary>
+    public IReadOnlyList<int> FirstLearned { get; init; } = [];
+
     public byte[] Serialize()
     {
         using var stream = new MemoryStream();
@@ -24,6 +29,7 @@ public sealed record Checkpoint(int Step, IReadOnlyList<CurveRow> Rows, byte[] T
         writer.Write(Step);
         WriteTable(writer, Rows.Select(r => r.ToArray()).ToArray());
         WriteTable(writer, Stats.Select(r => r.ToArray()).ToArray());
+        WriteTable(writer, FirstLearned.Select(v => new double[] { v }).ToArray());
         writer.Write(TrainerState);
         writer.Flush();
         return BinaryEnvelope.Wrap(Kind, "bytes", [stream.Length], stream.ToArray());
@@ -35,9 +41,10 @@ public sealed record Checkpoint(int Step, IReadOnlyList<CurveRow> Rows, byte[] T
         if (payload.Length < 4) throw new InvalidDataException($"{source}: checkpoint payload too short");
         var step = BitConverter.ToInt32(payload, 0);
         var offset = 4;
-        var rows = ReadTable(payload, ref offset, CurveRow.FieldCount, source, "row").Select(v => CurveRow.FromArray(v)).ToArray();
+        var rows = ReadTable(payload, ref offset, CurveRow.StoredFieldCount, source, "row").Select(v => CurveRow.FromArray(v)).ToArray();
         var stats = ReadTable(payload, ref offset, StatsRow.FieldCount, source, "stats row").Select(v => StatsRow.FromArray(v)).ToArray();
-        return new Checkpoint(step, rows, payload[offset..]) { Stats = stats };
+        var learned = ReadTable(payload, ref offset, 1, source, "first-learned entry").Select(v => (int)v[0]).ToArray();
+        return new Checkpoint(step, rows, payload[offset..]) { Stats = stats, FirstLearned = learned };
     }
 
     private static void WriteTable(BinaryWriter writer, double[][] rows)

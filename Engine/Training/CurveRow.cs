@@ -29,13 +29,21 @@ public sealed record CurveRow(
     /// <summary>Model-level gradient statistics at this step (joined from the run's stats), or null.</summary>
     public ModelStats? Stats { get; init; }
 
-    /// <summary>The curve file: the base columns, plus <see cref="ModelStats.CsvHeader"/> when any row has statistics.</summary>
+    /// <summary>Coherent-gradients diagnostics at this step, or null.</summary>
+    public Diagnostics? Diagnostics { get; init; }
+
+    /// <summary>
+    /// The curve file: the base columns, plus <see cref="ModelStats.CsvHeader"/> when any row has statistics,
+    /// plus <see cref="Training.Diagnostics.CsvHeader"/> when any row has diagnostics.
+    /// </summary>
     public static string ToCsv(IEnumerable<CurveRow> rows)
     {
         var list = rows.ToArray();
         var withStats = list.Any(r => r.Stats is not null);
+        var withDiagnostics = list.Any(r => r.Diagnostics is not null);
         var text = new StringBuilder(CsvHeader);
         if (withStats) text.Append(',').Append(ModelStats.CsvHeader);
+        if (withDiagnostics) text.Append(',').Append(Training.Diagnostics.CsvHeader);
         text.Append('\n');
         foreach (var row in list)
         {
@@ -43,6 +51,10 @@ public sealed record CurveRow(
             if (withStats)
             {
                 foreach (var v in row.Stats?.ToArray() ?? ModelStats.Empty) text.Append(',').Append(Format(v));
+            }
+            if (withDiagnostics)
+            {
+                foreach (var v in row.Diagnostics?.ToArray() ?? Training.Diagnostics.Empty) text.Append(',').Append(Format(v));
             }
             text.Append('\n');
         }
@@ -59,22 +71,37 @@ public sealed record CurveRow(
     public static IReadOnlyList<CurveRow> ParseCsv(string text, string source)
     {
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var withStats = lines.Length > 0 && lines[0] == CsvHeader + "," + ModelStats.CsvHeader;
-        if (lines.Length == 0 || (lines[0] != CsvHeader && !withStats)) throw new InvalidDataException($"{source}: not a curves file (unexpected header)");
-        var fields = withStats ? FieldCount + ModelStats.FieldCount : FieldCount;
+        if (lines.Length == 0) throw new InvalidDataException($"{source}: not a curves file (empty)");
+        var header = lines[0];
+        bool withStats = false, withDiagnostics = false;
+        if (header.EndsWith("," + Training.Diagnostics.CsvHeader, StringComparison.Ordinal))
+        {
+            withDiagnostics = true;
+            header = header[..^(Training.Diagnostics.CsvHeader.Length + 1)];
+        }
+        if (header == CsvHeader + "," + ModelStats.CsvHeader) withStats = true;
+        else if (header != CsvHeader) throw new InvalidDataException($"{source}: not a curves file (unexpected header)");
+        var fields = FieldCount + (withStats ? ModelStats.FieldCount : 0) + (withDiagnostics ? Training.Diagnostics.FieldCount : 0);
         return lines.Skip(1).Select((line, i) =>
         {
             var f = line.Split(',');
             if (f.Length != fields) throw new InvalidDataException($"{source}:{i + 2}: expected {fields} fields, found {f.Length}");
-            var stats = withStats ? ModelStats.FromArray(f.Skip(FieldCount).Select(Parse).ToArray()) : null;
-            return new CurveRow(int.Parse(f[0], CultureInfo.InvariantCulture), Parse(f[1]), Parse(f[2]), Parse(f[3]),
-                Parse(f[4]), Parse(f[5]), Parse(f[6]), Parse(f[7])) { Stats = stats };
+            var values = f.Select(Parse).ToArray();
+            var stats = withStats ? ModelStats.FromArray(values[FieldCount..(FieldCount + ModelStats.FieldCount)]) : null;
+            var diagnostics = withDiagnostics ? Training.Diagnostics.FromArray(values.AsSpan(fields - Training.Diagnostics.FieldCount)) : null;
+            return new CurveRow(int.Parse(f[0], CultureInfo.InvariantCulture), values[1], values[2], values[3],
+                values[4], values[5], values[6], values[7]) { Stats = stats, Diagnostics = diagnostics };
         }).ToArray();
     }
 
-    internal double[] ToArray() => [Step, LearningRate, TrainLoss, TrainAccuracy, TestLoss, TestAccuracy, TrainLossNext, TestLossNext];
+    /// <summary>Values in a checkpoint: the base fields, then the diagnostics (NaN when absent).</summary>
+    internal const int StoredFieldCount = FieldCount + Training.Diagnostics.FieldCount;
 
-    internal static CurveRow FromArray(ReadOnlySpan<double> v) => new((int)v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+    internal double[] ToArray() =>
+        [Step, LearningRate, TrainLoss, TrainAccuracy, TestLoss, TestAccuracy, TrainLossNext, TestLossNext, .. Diagnostics?.ToArray() ?? Training.Diagnostics.Empty];
+
+    internal static CurveRow FromArray(ReadOnlySpan<double> v) =>
+        new((int)v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]) { Diagnostics = Training.Diagnostics.FromArray(v[FieldCount..]) };
 
     /// <summary>Shortest text that round-trips the double exactly; empty for NaN.</summary>
     private static string Format(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);

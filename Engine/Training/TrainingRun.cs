@@ -46,7 +46,8 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
         var batches = new MinibatchOrder(train.Count, training.Optimizer == OptimizerKind.Gd ? train.Count : training.BatchSize, spec.Seed, replicate);
         var rows = new List<CurveRow>();
         _stats.Clear();
-        var recorder = spec.Stats.Any ? new StatsRecorder(spec, replicate, model, trainData, train.Count, train.Outputs) : null;
+        var recorder = spec.Stats.Moments || spec.Stats.MgsBatch > 0 ? new StatsRecorder(spec, replicate, model, trainData, train.Count, train.Outputs) : null;
+        var diagnostics = DiagnosticsRecorder.For(spec, replicate, model, trainData, train);
         var step = 0;
 
         if (Checkpoints?.LoadLatest() is { } checkpoint)
@@ -54,6 +55,7 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
             trainer.LoadState(checkpoint.TrainerState);
             rows.AddRange(checkpoint.Rows);
             _stats.AddRange(checkpoint.Stats);
+            diagnostics?.Restore(checkpoint.FirstLearned);
             step = checkpoint.Step;
         }
 
@@ -61,7 +63,7 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
         {
             if (cancel.IsCancellationRequested)
             {
-                Checkpoints?.Save(new Checkpoint(step, rows, trainer.SaveState()) { Stats = _stats });
+                Checkpoints?.Save(Snapshot(step, rows, trainer, diagnostics));
                 cancel.ThrowIfCancellationRequested();
             }
             var lr = LearningRateSchedule.At(training, step);
@@ -72,7 +74,10 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
             {
                 var tr = model.Evaluate(trainData);
                 var te = model.Evaluate(testData);
-                row = new CurveRow(step, lr, tr.Loss, tr.Accuracy, te.Loss, te.Accuracy, double.NaN, double.NaN);
+                row = new CurveRow(step, lr, tr.Loss, tr.Accuracy, te.Loss, te.Accuracy, double.NaN, double.NaN)
+                {
+                    Diagnostics = diagnostics?.Measure(step, tr.Accuracy, te.Accuracy, batch),
+                };
                 measurement = recorder?.Measure(step, batch);
                 if (measurement?.Moments is { } moments) MomentsRecorded?.Invoke(step, moments);
             }
@@ -104,8 +109,11 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
             if (measurement is not null) _stats.AddRange(recorder!.Complete(measurement, updated: true));
             Progress?.Invoke(step + 1);
             if (spec.CheckpointEvery > 0 && (step + 1) % spec.CheckpointEvery == 0 && step + 1 < training.Steps)
-                Checkpoints?.Save(new Checkpoint(step + 1, rows, trainer.SaveState()) { Stats = _stats });
+                Checkpoints?.Save(Snapshot(step + 1, rows, trainer, diagnostics));
         }
         return rows;
     }
+
+    private Checkpoint Snapshot(int step, List<CurveRow> rows, Trainer trainer, DiagnosticsRecorder? diagnostics) =>
+        new(step, rows, trainer.SaveState()) { Stats = _stats, FirstLearned = diagnostics?.Learned?.FirstLearned ?? [] };
 }

@@ -47,7 +47,7 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
         {
             var rows = CurveRow.WithStats(run.Execute(train, trainData, test, cancel), run.Stats);
             // Stats first: curves.csv marks the run complete.
-            if (spec.Stats.Any) store.WriteStats(run.Stats);
+            if (spec.Stats.Moments || spec.Stats.MgsBatch > 0) store.WriteStats(run.Stats);
             store.WriteCurves(rows);
             return new RunOutcome(rows, null, false);
         }

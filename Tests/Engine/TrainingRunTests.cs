@@ -124,7 +124,7 @@ public sealed class TrainingRunTests
               {record}
             """);
 
-    private static IReadOnlyList<CurveRow> Run(RunSpec spec, int replicate = 0, ICheckpointStore? store = null,
+    internal static IReadOnlyList<CurveRow> Run(RunSpec spec, int replicate = 0, ICheckpointStore? store = null,
         Action<int>? progress = null, CancellationToken cancel = default)
     {
         var plan = DataPlan.For(spec);

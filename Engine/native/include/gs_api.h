@@ -135,6 +135,15 @@ GS_EXPORT int32_t gs_trainer_state_size(gs_trainer* trainer, int64_t* bytes);
 GS_EXPORT int32_t gs_trainer_state_save(gs_trainer* trainer, uint8_t* buffer, int64_t capacity);
 GS_EXPORT int32_t gs_trainer_state_load(gs_trainer* trainer, const uint8_t* buffer, int64_t length);
 
+/* --- coherent-gradients diagnostics (SCIENCE.md §4) -------------------------------------------
+ * out[i] = ∇θ L_i · direction for each selected example i (direction over all parameters in the order of
+ * gs_model_get_params; frozen parameters contribute nothing). With direction = Σ_i ∇θ L_i, summing out over
+ * a subset gives that subset's share of the loss reduction, g·g_subset. */
+GS_EXPORT int32_t gs_example_projections(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx,
+                                         const double* direction, int64_t count, double* out);
+/* out[i] = 1 when the argmax of the selected example's logits equals its label, else 0 (classification). */
+GS_EXPORT int32_t gs_example_correct(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx, uint8_t* out);
+
 #ifdef __cplusplus
 }
 #endif
