@@ -128,7 +128,8 @@ public static partial class SpecLoader
     {
         YamlScalarNode s => s.Value ?? "",
         YamlSequenceNode seq => "[" + string.Join(", ", seq.Children.Select(Show)) + "]",
-        _ => "{…}",
+        YamlMappingNode map => "{" + string.Join(", ", map.Children.Select(c => Show(c.Key) + ": " + Show(c.Value))) + "}",
+        _ => "?",
     };
 
     private static string StripMarks(string message) => MarkPattern().Replace(message, "").Trim();
