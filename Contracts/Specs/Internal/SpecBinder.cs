@@ -141,6 +141,8 @@ internal static class SpecBinder
         var c = dataset.Mapping("corruption");
         // Present when written or when a grid sets one of its fields: a grid over radius alone must not be ignored.
         var present = dataset.Has("corruption") || c.Has("kind") || c.Has("radius") || c.Has("sigma");
+        if (present && !dataset.Has("corruption") && !c.Has("kind"))
+            throw c.Error(c.Has("radius") ? "radius" : "sigma", "needs dataset.corruption.kind (e.g. corruption: {kind: motion-blur}) in the spec");
         var corruptionKind = c.Enum<CorruptionKind>("kind", present ? null : CorruptionKind.MotionBlur);
         var radius = c.Int("radius", DefaultBlurRadius, 0, MaxBlurRadius);
         var sigma = c.Double("sigma", DefaultBlurSigma, 0, 1e3, minExclusive: true);
