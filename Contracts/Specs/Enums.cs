@@ -11,6 +11,16 @@ public enum DatasetKind
 
     /// <summary>Two noisy concentric circles, binary classification (MGS paper).</summary>
     TwoCircles,
+
+    /// <summary>CIFAR-10 from the official binary files; pool = 50,000 training images, test = the 10,000 test images.</summary>
+    Cifar10,
+}
+
+/// <summary>Corruptions applied to every image of a dataset (pool and test set alike).</summary>
+public enum CorruptionKind
+{
+    /// <summary>MNIST-C-style motion blur along a random angle per image (SCIENCE.md §3; Engine/Data/MotionBlur.cs).</summary>
+    MotionBlur,
 }
 
 public enum LabelNoiseMode
@@ -31,6 +41,9 @@ public enum ModelKind
 
     /// <summary>LeNet-5 (ReLU, max pooling, first conv padded to keep 28×28).</summary>
     Lenet5,
+
+    /// <summary>CNN of the GSNR paper's table 3 for 3×32×32 images: 4 conv-BN-ReLU-conv-BN-ReLU-maxpool blocks, then 3 fc layers.</summary>
+    CifarCnn,
 }
 
 public enum Activation { Relu, Tanh, Sigmoid }

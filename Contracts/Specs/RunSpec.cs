@@ -25,7 +25,17 @@ public sealed record DatasetSpec(
     double Noise,
     double CircleFactor,
     LabelNoiseSpec? LabelNoise,
-    string? Path);
+    string? Path)
+{
+    /// <summary>A corruption applied to every image of the pool and the test set (none by default).</summary>
+    public CorruptionSpec? Corruption { get; init; }
+}
+
+/// <summary>
+/// Motion blur (MNIST-C style): a one-sided line of <paramref name="Radius"/> + 1 taps with Gaussian
+/// weights exp(−d²/(2σ²)), d = 0..radius, along an angle drawn per image in [−45°, 45°].
+/// </summary>
+public sealed record CorruptionSpec(CorruptionKind Kind, int Radius, double Sigma);
 
 public sealed record LabelNoiseSpec(LabelNoiseMode Mode, double Fraction);
 

@@ -5,6 +5,9 @@ namespace OrleansSweeps.Engine.Data;
 /// <summary>
 /// The data of one sweep point: the common test set, and the training set of each replicate
 /// (drawn by <see cref="SeedScheme"/> streams <c>test</c>, <c>train/m</c>, <c>label-noise/m</c>).
+/// MNIST and CIFAR-10 are pools read from files (stratified samples of them); a corruption
+/// (<see cref="MotionBlur"/>) applies to the whole pool and test set, done here on the selected images
+/// only, which gives the same images because each image's blur depends only on its pool index.
 /// </summary>
 public sealed class DataPlan
 {
@@ -28,11 +31,13 @@ public sealed class DataPlan
         switch (d.Kind)
         {
             case DatasetKind.Mnist:
-                var (pool, fullTest) = MnistCache.Get(d.Path ?? MnistFiles.DefaultDirectory);
-                var test = d.TestSize >= fullTest.Count
-                    ? fullTest
-                    : fullTest.Select(StratifiedSampler.Sample(fullTest.Labels!, fullTest.Classes, d.TestSize, testSeed));
-                return new DataPlan(spec, pool, test);
+            case DatasetKind.Cifar10:
+                var (pool, fullTest) = PoolCache.Get(d.Kind, d.Path);
+                var indices = d.TestSize >= fullTest.Count
+                    ? Enumerable.Range(0, fullTest.Count).ToArray()
+                    : StratifiedSampler.Sample(fullTest.Labels!, fullTest.Classes, d.TestSize, testSeed);
+                var test = indices.Length == fullTest.Count ? fullTest : fullTest.Select(indices);
+                return new DataPlan(spec, pool, Corrupt(spec, test, indices, MotionBlur.TestSplit));
             case DatasetKind.ToyProduct:
                 return new DataPlan(spec, null, SyntheticData.ToyProduct(d.TestSize, d.Noise, testSeed));
             case DatasetKind.TwoCircles:
@@ -49,7 +54,7 @@ public sealed class DataPlan
         var seed = SeedScheme.Derive(_spec.Seed, "train", replicate);
         var clean = d.Kind switch
         {
-            DatasetKind.Mnist => _pool!.Select(StratifiedSampler.Sample(_pool.Labels!, _pool.Classes, _spec.TrainSize, seed)),
+            DatasetKind.Mnist or DatasetKind.Cifar10 => FromPool(seed),
             DatasetKind.ToyProduct => SyntheticData.ToyProduct(_spec.TrainSize, d.Noise, seed),
             DatasetKind.TwoCircles => SyntheticData.TwoCircles(_spec.TrainSize, d.Noise, d.CircleFactor, seed),
             _ => throw new InvalidOperationException($"unknown dataset kind {d.Kind}"),
@@ -58,23 +63,44 @@ public sealed class DataPlan
         var noisy = LabelNoise.Apply(clean.Labels!, clean.Classes, noise, SeedScheme.Derive(_spec.Seed, "label-noise", replicate));
         return clean.WithLabels(noisy.Labels, noisy.Corrupt);
     }
+
+    private Examples FromPool(ulong seed)
+    {
+        if (_spec.TrainSize > _pool!.Count)
+            throw new InvalidDataException($"train_size {_spec.TrainSize} exceeds the {_pool.Count} training images found for {_spec.Dataset.Kind}");
+        var indices = StratifiedSampler.Sample(_pool.Labels!, _pool.Classes, _spec.TrainSize, seed);
+        return Corrupt(_spec, _pool.Select(indices), indices, MotionBlur.PoolSplit);
+    }
+
+    private static Examples Corrupt(RunSpec spec, Examples images, IReadOnlyList<int> poolIndices, int split) =>
+        spec.Dataset.Corruption is { } corruption ? MotionBlur.Apply(images, poolIndices, corruption, spec.Seed, split) : images;
 }
 
-/// <summary>MNIST read once per process and directory (60,000 + 10,000 images, about 220 MB as floats).</summary>
-internal static class MnistCache
+/// <summary>
+/// Image pools read once per process, data set and directory: MNIST (60,000 + 10,000 images, about
+/// 220 MB as floats), CIFAR-10 (50,000 + 10,000, about 740 MB). Kept uncorrupted: blur is applied to
+/// the selected images, so one pool serves every corruption setting of a grid.
+/// </summary>
+internal static class PoolCache
 {
-    private static readonly Dictionary<string, (Examples Train, Examples Test)> Loaded = new(StringComparer.Ordinal);
+    private static readonly Dictionary<(DatasetKind, string), (Examples Train, Examples Test)> Loaded = [];
     private static readonly Lock Gate = new();
 
-    public static (Examples Train, Examples Test) Get(string directory)
+    /// <param name="path">dataset.path, or null for the data set's default directory.</param>
+    public static (Examples Train, Examples Test) Get(DatasetKind kind, string? path)
     {
-        var key = Path.GetFullPath(directory);
+        var directory = Path.GetFullPath(path ?? (kind == DatasetKind.Cifar10 ? Cifar10Files.DefaultDirectory : MnistFiles.DefaultDirectory));
         lock (Gate)
         {
-            if (!Loaded.TryGetValue(key, out var sets))
+            if (!Loaded.TryGetValue((kind, directory), out var sets))
             {
-                sets = (MnistFiles.LoadTrain(key), MnistFiles.LoadTest(key));
-                Loaded[key] = sets;
+                sets = kind switch
+                {
+                    DatasetKind.Mnist => (MnistFiles.LoadTrain(directory), MnistFiles.LoadTest(directory)),
+                    DatasetKind.Cifar10 => (Cifar10Files.LoadTrain(directory), Cifar10Files.LoadTest(directory)),
+                    _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a data set read from files"),
+                };
+                Loaded[(kind, directory)] = sets;
             }
             return sets;
         }

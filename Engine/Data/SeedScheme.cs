@@ -15,6 +15,7 @@ namespace OrleansSweeps.Engine.Data;
 /// <item><c>batches/m/e</c>: the minibatch order of replicate m in epoch e; stateless, so a resumed run
 ///   recomputes it from the step.</item>
 /// <item><c>trainer/m</c>: the numeric core's generator (dropout, SpectReg), saved in checkpoints.</item>
+/// <item><c>blur/s/i</c>: the motion-blur angle of image i of the training pool (s = 0) or test set (s = 1).</item>
 /// </list>
 /// Streams do not include the grid point: points that differ only in, say, the learning rate see the
 /// same data and θ0 (common random numbers), which sharpens comparisons across the grid.

@@ -3,8 +3,10 @@ using OrleansSweeps.Contracts.Specs;
 namespace OrleansSweeps.Engine.Models;
 
 /// <summary>
-/// A spec's model turned into the numeric core's layer text. Layers with weights are numbered from 0
-/// in order; <see cref="ModelSpec.Frozen"/> refers to those numbers.
+/// A spec's model turned into the numeric core's layer text. Layers with weights (linear, conv and
+/// batchnorm, whose scale and shift are parameters) are numbered from 0 in order, as the numeric core
+/// numbers its parameter tensors (layer l's weight and bias are tensors 2l and 2l+1, the names
+/// <c>l.weight</c>, <c>l.bias</c> of stats.csv); <see cref="ModelSpec.Frozen"/> refers to those numbers.
 /// </summary>
 public sealed record ModelArchitecture(string Layers)
 {
@@ -17,12 +19,13 @@ public sealed record ModelArchitecture(string Layers)
             ModelKind.Mlp => Mlp(spec, inputShape, outputs),
             ModelKind.GsnrCnn => GsnrCnn(spec.P, outputs),
             ModelKind.Lenet5 => LeNet5(outputs),
+            ModelKind.CifarCnn => CifarCnn(spec.P, outputs),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "unknown model kind"),
         };
         var weighted = 0;
         var text = layers.Select(layer =>
         {
-            if (!layer.StartsWith("linear(", StringComparison.Ordinal) && !layer.StartsWith("conv(", StringComparison.Ordinal)) return layer;
+            if (!HasWeights(layer)) return layer;
             return spec.Frozen.Contains(weighted++) ? layer.Insert(layer.Length - 1, ",frozen") : layer;
         });
         return new ModelArchitecture(string.Join(';', text));
@@ -53,4 +56,36 @@ public sealed record ModelArchitecture(string Layers)
     private static IEnumerable<string> LeNet5(int outputs) =>
         ["conv(1,6,5,pad=2)", "relu", "maxpool(2)", "conv(6,16,5)", "relu", "maxpool(2)", "flatten",
             "linear(400,120)", "relu", "linear(120,84)", "relu", $"linear(84,{outputs})"];
+
+    /// <summary>
+    /// GSNR paper, table 3: four blocks [conv3×3(pad 1)-BN-ReLU-conv3×3(pad 1)-BN-ReLU-maxpool2] with p, 2p,
+    /// 4p, 8p channels take 3×32×32 to 8p×2×2 = 32p features, then fc 32p→8p, 8p→8p, 8p→outputs with ReLU
+    /// between. The table writes the fc sizes as 32q and 8q; the flattened features are 32p, so only q = p
+    /// fits, and that is what is built. 19 layers with weights: per block conv, BN, conv, BN (16), then 3 fc.
+    /// </summary>
+    private static IEnumerable<string> CifarCnn(int p, int outputs)
+    {
+        var input = 3;
+        foreach (var channels in new[] { p, 2 * p, 4 * p, 8 * p })
+        {
+            yield return $"conv({input},{channels},3,pad=1)";
+            yield return $"batchnorm({channels})";
+            yield return "relu";
+            yield return $"conv({channels},{channels},3,pad=1)";
+            yield return $"batchnorm({channels})";
+            yield return "relu";
+            yield return "maxpool(2)";
+            input = channels;
+        }
+        yield return "flatten";
+        yield return $"linear({32 * p},{8 * p})";
+        yield return "relu";
+        yield return $"linear({8 * p},{8 * p})";
+        yield return "relu";
+        yield return $"linear({8 * p},{outputs})";
+    }
+
+    private static bool HasWeights(string layer) =>
+        layer.StartsWith("linear(", StringComparison.Ordinal) || layer.StartsWith("conv(", StringComparison.Ordinal) ||
+        layer.StartsWith("batchnorm(", StringComparison.Ordinal);
 }

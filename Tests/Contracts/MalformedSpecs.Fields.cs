@@ -50,6 +50,117 @@ public static partial class MalformedSpecs
             model: {kind: mlp}
             training: {optimizer: gd, lr: 0.1, steps: 10}
             """, 6, "dataset.test_size"),
+        new("cifar10-train-size-above-pool", """
+            name: bad
+            replicates: 2
+            train_size: 50001
+            dataset: {kind: cifar10}
+            model: {kind: cifar-cnn}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 3, "train_size"),
+        new("cifar10-test-size-above-pool", Head + """
+            dataset:
+              kind: cifar10
+              test_size: 10001
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 6, "dataset.test_size"),
+        new("cifar10-with-noise", Head + """
+            dataset:
+              kind: cifar10
+              noise: 0.1
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 6, "dataset.noise"),
+        new("path-on-toy-product", Head + """
+            dataset:
+              kind: toy-product
+              path: /data/toy
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 6, "dataset.path"),
+        new("corruption-unknown-kind", Head + """
+            dataset:
+              kind: mnist
+              corruption:
+                kind: gaussian-blur
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 7, "dataset.corruption.kind"),
+        new("corruption-without-kind", Head + """
+            dataset:
+              kind: mnist
+              corruption: {radius: 4}
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 6, "dataset.corruption.kind"),
+        new("corruption-radius-negative", Head + """
+            dataset:
+              kind: mnist
+              corruption:
+                kind: motion-blur
+                radius: -1
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 8, "dataset.corruption.radius"),
+        new("corruption-radius-beyond-the-image", Head + """
+            dataset:
+              kind: mnist
+              corruption: {kind: motion-blur, radius: 28}
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 6, "dataset.corruption.radius"),
+        new("corruption-sigma-zero", Head + """
+            dataset:
+              kind: mnist
+              corruption:
+                kind: motion-blur
+                sigma: 0
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 8, "dataset.corruption.sigma"),
+        new("corruption-unknown-field", Head + """
+            dataset:
+              kind: mnist
+              corruption:
+                kind: motion-blur
+                angle: 30
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 8, "dataset.corruption.angle"),
+        new("corruption-not-a-mapping", Head + """
+            dataset:
+              kind: mnist
+              corruption: motion-blur
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 6, "dataset.corruption"),
+        new("corruption-on-cifar10", Head + """
+            dataset:
+              kind: cifar10
+              corruption: {kind: motion-blur}
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 6, "dataset.corruption"),
+        new("cifar-cnn-with-mnist", Head + """
+            dataset: {kind: mnist}
+            model:
+              p: 8
+              kind: cifar-cnn
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 7, "model.kind"),
+        new("lenet5-with-cifar10", Head + """
+            dataset: {kind: cifar10}
+            model: {kind: lenet5}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 5, "model.kind"),
+        new("cifar-cnn-frozen-layer-out-of-range", Head + """
+            dataset: {kind: cifar10}
+            model:
+              kind: cifar-cnn
+              frozen: [18, 19]
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            """, 7, "model.frozen"),
         new("label-noise-on-toy-product", Head + """
             dataset:
               kind: toy-product

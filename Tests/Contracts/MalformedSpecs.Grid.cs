@@ -61,5 +61,28 @@ public static partial class MalformedSpecs
                 - mlp
                 - gsnr-cnn
             """, 10, "model.kind"),
+        new("grid-corruption-radius-invalid", Head + """
+            dataset: {kind: mnist, corruption: {kind: motion-blur}}
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            grid:
+              dataset.corruption.radius:
+                - 2
+                - 30
+            """, 10, "dataset.corruption.radius"),
+        new("grid-corruption-radius-without-kind", Head + """
+            dataset: {kind: mnist}
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            grid:
+              dataset.corruption.radius: [0, 6]
+            """, 8, "dataset.corruption.radius"),
+        new("grid-model-kind-cifar-cnn-on-mnist", Head + """
+            dataset: {kind: mnist}
+            model: {kind: mlp}
+            training: {optimizer: gd, lr: 0.1, steps: 10}
+            grid:
+              model.kind: [mlp, cifar-cnn]
+            """, 8, "model.kind"),
     ];
 }

@@ -9,7 +9,8 @@ namespace OrleansSweeps.Client.Commands.Bench;
 internal static class BenchKit
 {
     public static ModelKind ParseModel(string name) =>
-        Enum.TryParse<ModelKind>(name.Replace("-", ""), ignoreCase: true, out var kind)
+        // The benches feed MNIST images, so the CIFAR-10 CNN (3×32×32 inputs) is not one of their models.
+        Enum.TryParse<ModelKind>(name.Replace("-", ""), ignoreCase: true, out var kind) && kind != ModelKind.CifarCnn
             ? kind
             : throw new UsageException($"--model '{name}': expected mlp, gsnr-cnn or lenet5");
 

@@ -12,6 +12,16 @@ internal static class SpecBinder
     public const int MnistTrainPool = 60_000;
     public const int MnistTestPool = 10_000;
 
+    /// <summary>CIFAR-10's five training batches and its test batch.</summary>
+    public const int Cifar10TrainPool = 50_000;
+    public const int Cifar10TestPool = 10_000;
+
+    public const int DefaultBlurRadius = 6;
+    public const double DefaultBlurSigma = 2.0;
+
+    /// <summary>A longer streak than this would leave a 28×28 image from every source pixel.</summary>
+    public const int MaxBlurRadius = 27;
+
     /// <summary>A minimal valid spec; binding it reads every field, so its known paths are the schema.</summary>
     private const string SchemaTemplate = """
         name: schema
@@ -80,7 +90,8 @@ internal static class SpecBinder
     {
         if (!top.Has("dataset")) throw top.Error("dataset", "is required (a mapping with at least 'kind')");
         var kind = r.Enum<DatasetKind>("kind", null);
-        var testSize = r.Int("test_size", kind == DatasetKind.Mnist ? MnistTestPool : 10_000, 1, 10_000_000);
+        var pools = ImagePool(kind);
+        var testSize = r.Int("test_size", pools?.Test ?? 10_000, 1, 10_000_000);
         var noise = r.Double("noise", kind == DatasetKind.TwoCircles ? 0.1 : 0.0, 0, 1e6);
         var factor = r.Double("factor", 0.5, 0, 1, minExclusive: true);
         var path = r.String("path", null);
@@ -95,16 +106,51 @@ internal static class SpecBinder
                 throw r.Error("label_noise", "applies to classification data; the toy regression's noise is dataset.noise (η)");
             labelNoise = new LabelNoiseSpec(mode, fraction);
         }
-        if (kind == DatasetKind.Mnist)
+        var corruption = BindCorruption(r, kind);
+        if (pools is { } pool)
         {
-            if (trainSize > MnistTrainPool) throw top.Error("train_size", $"MNIST has {MnistTrainPool} training images (got {trainSize})");
-            if (testSize > MnistTestPool) throw r.Error("test_size", $"MNIST has {MnistTestPool} test images (got {testSize})");
-            if (r.Has("noise")) throw r.Error("noise", "applies to toy-product and two-circles; MNIST label noise is dataset.label_noise");
+            if (trainSize > pool.Train) throw top.Error("train_size", $"{pool.Name} has {pool.Train} training images (got {trainSize})");
+            if (testSize > pool.Test) throw r.Error("test_size", $"{pool.Name} has {pool.Test} test images (got {testSize})");
+            if (r.Has("noise")) throw r.Error("noise", $"applies to toy-product and two-circles; {pool.Name} label noise is dataset.label_noise");
+        }
+        else if (path is not null)
+        {
+            throw r.Error("path", $"applies to mnist and cifar10 (directories of data files); {SpecNames.Of(kind)} is generated from the seed");
         }
         if (kind == DatasetKind.TwoCircles && trainSize < 2)
             throw top.Error("train_size", "two-circles needs at least one example per class");
         r.RejectUnknownKeys();
-        return new DatasetSpec(kind, testSize, noise, factor, labelNoise, path);
+        return new DatasetSpec(kind, testSize, noise, factor, labelNoise, path) { Corruption = corruption };
+    }
+
+    /// <summary>Data sets read from files: display name, training pool and test set sizes; null for generated data.</summary>
+    private static (string Name, int Train, int Test)? ImagePool(DatasetKind kind) => kind switch
+    {
+        DatasetKind.Mnist => ("MNIST", MnistTrainPool, MnistTestPool),
+        DatasetKind.Cifar10 => ("CIFAR-10", Cifar10TrainPool, Cifar10TestPool),
+        _ => null,
+    };
+
+    /// <summary>
+    /// dataset.corruption. Defaults radius 6, σ = 2: the last tap (d = 3σ) still has weight e^(−4.5) ≈ 1.1% of
+    /// the first, so the Gaussian is not cut short, and the streak (≈ 4 px of substantial weight) is about two
+    /// stroke widths of a 28×28 digit: clearly blurred, still legible.
+    /// </summary>
+    private static CorruptionSpec? BindCorruption(MappingReader dataset, DatasetKind kind)
+    {
+        var c = dataset.Mapping("corruption");
+        // Present when written or when a grid sets one of its fields: a grid over radius alone must not be ignored.
+        var present = dataset.Has("corruption") || c.Has("kind") || c.Has("radius") || c.Has("sigma");
+        if (present && !dataset.Has("corruption") && !c.Has("kind"))
+            throw c.Error(c.Has("radius") ? "radius" : "sigma", "needs dataset.corruption.kind (e.g. corruption: {kind: motion-blur}) in the spec");
+        var corruptionKind = c.Enum<CorruptionKind>("kind", present ? null : CorruptionKind.MotionBlur);
+        var radius = c.Int("radius", DefaultBlurRadius, 0, MaxBlurRadius);
+        var sigma = c.Double("sigma", DefaultBlurSigma, 0, 1e3, minExclusive: true);
+        c.RejectUnknownKeys();
+        if (!present) return null;
+        if (kind != DatasetKind.Mnist)
+            throw dataset.Error("corruption", $"motion blur is defined for MNIST (the MGS paper's blurred MNIST); not for {SpecNames.Of(kind)}");
+        return new CorruptionSpec(corruptionKind, radius, sigma);
     }
 
     private static ModelSpec BindModel(MappingReader r, DatasetSpec dataset)
@@ -117,13 +163,17 @@ internal static class SpecBinder
         var init = r.Enum<InitScheme>("init", InitScheme.Pytorch);
         var precision = r.Enum<Precision>("precision", Precision.Float32);
         var shareInit = r.Bool("share_init", true);
-        if (kind != ModelKind.Mlp && dataset.Kind != DatasetKind.Mnist)
+        if (kind == ModelKind.CifarCnn && dataset.Kind != DatasetKind.Cifar10)
+            throw r.Error("kind", "cifar-cnn takes 3×32×32 images; use it with dataset kind cifar10");
+        if (kind is ModelKind.GsnrCnn or ModelKind.Lenet5 && dataset.Kind != DatasetKind.Mnist)
             throw r.Error("kind", $"{SpecNames.Of(kind)} takes 28×28 images; use it with dataset kind mnist");
         if (kind != ModelKind.Mlp && r.Has("hidden")) throw r.Error("hidden", "applies to kind mlp only");
+        // Layers with weights as the numeric core numbers them (linear, conv and batchnorm; see ModelArchitecture).
         var layersWithWeights = kind switch
         {
             ModelKind.Mlp => hidden.Count + 1,
             ModelKind.GsnrCnn => 4,
+            ModelKind.CifarCnn => 19,
             _ => 5,
         };
         foreach (var index in frozen)
