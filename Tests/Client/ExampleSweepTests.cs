@@ -31,7 +31,7 @@ public sealed class ExampleSweepTests
     [Fact]
     public void Every_example_file_belongs_to_a_listed_experiment()
     {
-        var names = Experiments.Select(row => (string)row[0]).ToHashSet();
+        var names = ((IEnumerable<object[]>)Experiments).Select(row => (string)row[0]).ToHashSet();
         foreach (var file in Directory.GetFiles(RepoPaths.Examples, "*.yaml"))
         {
             var name = Path.GetFileName(file).Replace(".smoke.yaml", "").Replace(".yaml", "");
