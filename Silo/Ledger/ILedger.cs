@@ -1,0 +1,84 @@
+using OrleansSweeps.Contracts.Identity;
+
+namespace OrleansSweeps.Silo.Ledger;
+
+/// <summary>
+/// The ledger: the durable record of sweeps, their runs and aggregates, the silos that work on them, and
+/// the leases that give every run and aggregate a single activation (DESIGN.md, "Actors").
+/// <para>
+/// Single activation is by fencing: a claim hands out a <see cref="Lease"/> whose token is larger than
+/// every token issued before for the same run or aggregate. Every state change names its lease and is
+/// applied only while that lease is still the current one (same owner, same token); otherwise it returns
+/// <c>false</c> (or <see cref="ReportOutcome.Rejected"/>) and changes nothing. A lease past its expiry
+/// stays current until someone else claims the work, so a slow holder that was not replaced loses nothing.
+/// </para>
+/// Adapters: SQLite (embedded default, <c>{home}/ledger.db</c>); PostgreSQL for a cluster (issue 6). Both
+/// pass <c>Tests/Silo/LedgerContract.cs</c>. Implementations are safe to call from many threads.
+/// </summary>
+public interface ILedger : IAsyncDisposable
+{
+    /// <summary>
+    /// Records a sweep with all its runs queued. Registering the same spec again (same SHA-256 of the
+    /// text) is a no-op that returns <c>false</c>; a different spec under the same id throws
+    /// <see cref="SweepConflictException"/>. A cancelled sweep registered again becomes active again.
+    /// </summary>
+    Task<bool> RegisterSweepAsync(SweepDefinition sweep, CancellationToken cancel = default);
+
+    /// <summary>Stops new claims of the sweep's runs and aggregates; holders learn it on renewal. False if unknown.</summary>
+    Task<bool> CancelSweepAsync(string sweep, CancellationToken cancel = default);
+
+    /// <summary>Counts of runs and aggregates by state; null for an unknown sweep.</summary>
+    Task<SweepStatus?> GetSweepStatusAsync(string sweep, CancellationToken cancel = default);
+
+    /// <summary>Every sweep, oldest first.</summary>
+    Task<IReadOnlyList<SweepStatus>> ListSweepsAsync(CancellationToken cancel = default);
+
+    /// <summary>Registers the silo or refreshes its heartbeat (an expired silo becomes alive again).</summary>
+    Task HeartbeatAsync(string silo, int slots, CancellationToken cancel = default);
+
+    /// <summary>
+    /// Marks silos whose last heartbeat is <paramref name="silence"/> or more ago as expired and frees
+    /// their leases (runs back to queued, aggregates back to ready). Returns the silos expired now.
+    /// </summary>
+    Task<IReadOnlyList<string>> ExpireSilentSilosAsync(TimeSpan silence, CancellationToken cancel = default);
+
+    Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default);
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> runnable runs (queued, or running under a lease that expired)
+    /// of active sweeps for <paramref name="owner"/>. Runs of a point whose replicates this owner already
+    /// holds come first, then points nobody holds, then the rest; within that, oldest sweep, point, replicate.
+    /// </summary>
+    Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default);
+
+    /// <summary>Claims up to <paramref name="max"/> ready aggregates (or ones whose lease expired) of active sweeps.</summary>
+    Task<IReadOnlyList<AggregateClaim>> ClaimAggregatesAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default);
+
+    /// <summary>Extends a run or aggregate lease to now + <paramref name="leaseDuration"/>.</summary>
+    Task<RenewalOutcome> RenewAsync(Lease lease, TimeSpan leaseDuration, CancellationToken cancel = default);
+
+    /// <summary>Gives the work back unfinished (a run to queued, an aggregate to ready), e.g. on a graceful drain.</summary>
+    Task<bool> ReleaseAsync(Lease lease, CancellationToken cancel = default);
+
+    /// <summary>Records that the run's checkpoint of <paramref name="step"/> is durable; the next claim resumes from it.</summary>
+    Task<bool> RecordCheckpointAsync(Lease lease, int step, CancellationToken cancel = default);
+
+    /// <summary>
+    /// Records the report of one recorded step of the leased run, exactly once per (run, step): a repeat is
+    /// ignored (the first payload stays). The M-th report of a (point, step) makes its aggregate ready.
+    /// </summary>
+    Task<ReportOutcome> ReportStepAsync(Lease lease, int step, string payload, CancellationToken cancel = default);
+
+    Task<bool> CompleteRunAsync(Lease lease, CancellationToken cancel = default);
+
+    Task<bool> FailRunAsync(Lease lease, string reason, CancellationToken cancel = default);
+
+    /// <summary>The reports of one (point, step), in replicate order (the order aggregates reduce in).</summary>
+    Task<IReadOnlyList<StepReport>> ReadReportsAsync(AggregateId aggregate, CancellationToken cancel = default);
+
+    /// <summary>Stores the aggregate's result (scalars as text) and marks it completed.</summary>
+    Task<bool> CompleteAggregateAsync(Lease lease, string result, CancellationToken cancel = default);
+
+    /// <summary>The stored result of a completed aggregate, or null.</summary>
+    Task<string?> ReadAggregateResultAsync(AggregateId aggregate, CancellationToken cancel = default);
+}

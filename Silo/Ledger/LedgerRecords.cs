@@ -1,0 +1,70 @@
+using OrleansSweeps.Contracts.Identity;
+
+namespace OrleansSweeps.Silo.Ledger;
+
+/// <summary>A sweep as submitted: its id, the spec text (the ledger keeps its SHA-256), and its grid points.</summary>
+public sealed record SweepDefinition(string Sweep, string SpecText, IReadOnlyList<PointDefinition> Points);
+
+/// <summary>One grid point: its index, its grid parameters as text (e.g. <c>lr=0.1 n=100</c>), its replicate count M.</summary>
+public sealed record PointDefinition(int Point, string Parameters, int Replicates);
+
+public enum SweepState
+{
+    Active,
+    Cancelled,
+}
+
+public sealed record RunCounts(int Queued, int Running, int Completed, int Failed)
+{
+    public int Total => Queued + Running + Completed + Failed;
+}
+
+/// <summary>Aggregates exist from the moment they are ready (all M reports in).</summary>
+public sealed record AggregateCounts(int Ready, int Running, int Completed);
+
+public sealed record SweepStatus(
+    string Sweep, string SpecSha256, SweepState State, int Points, DateTimeOffset CreatedAt, RunCounts Runs, AggregateCounts Aggregates)
+{
+    /// <summary>No run is queued or running (every one completed or failed).</summary>
+    public bool RunsFinished => Runs.Queued == 0 && Runs.Running == 0;
+}
+
+public enum SiloState
+{
+    Alive,
+    Expired,
+}
+
+public sealed record SiloRecord(string Silo, int Slots, SiloState State, DateTimeOffset StartedAt, DateTimeOffset LastHeartbeat);
+
+/// <summary>One replicate's report of one recorded step (the payload is the run's scalars, as text).</summary>
+public sealed record StepReport(int Replicate, int Step, string Payload);
+
+public enum ReportOutcome
+{
+    /// <summary>Stored now.</summary>
+    Recorded,
+
+    /// <summary>This (run, step) was stored before; nothing changed.</summary>
+    AlreadyRecorded,
+
+    /// <summary>The lease is no longer current (stale token or owner); nothing changed.</summary>
+    Rejected,
+}
+
+public enum RenewalOutcome
+{
+    Renewed,
+
+    /// <summary>Renewed, but the sweep was cancelled: checkpoint and release.</summary>
+    SweepCancelled,
+
+    /// <summary>Someone else holds the work now (or it was freed): stop without writing.</summary>
+    Lost,
+}
+
+/// <summary>A claimed run: where to resume (<see cref="CheckpointStep"/>, null to start fresh) and its lease.</summary>
+public sealed record RunClaim(RunId Run, Lease Lease, int? CheckpointStep, int Attempt);
+
+/// <summary>A claimed aggregate: its M replicate reports are in the ledger.</summary>
+public sealed record AggregateClaim(AggregateId Aggregate, Lease Lease, int Replicates);

@@ -1,0 +1,36 @@
+using OrleansSweeps.Contracts.Identity;
+
+namespace OrleansSweeps.Silo.Ledger.Sqlite;
+
+public sealed partial class SqliteLedger
+{
+    public Task<ReportOutcome> ReportStepAsync(Lease lease, int step, string payload, CancellationToken cancel = default)
+    {
+        RequireKind(lease, LeaseKind.Run);
+        return Task.FromResult(Write((c, t) =>
+        {
+            if (!IsCurrent(c, t, lease)) return ReportOutcome.Rejected;
+            var (sweep, point, replicate) = (lease.Resource.Sweep, lease.Resource.Point, lease.Resource.Ordinal);
+            var now = NowMs();
+            var inserted = c.Execute(t, "INSERT INTO reports VALUES ($s, $p, $step, $r, $payload, $now) ON CONFLICT DO NOTHING",
+                ("$s", sweep), ("$p", point), ("$step", step), ("$r", replicate), ("$payload", payload), ("$now", now));
+            if (inserted == 0) return ReportOutcome.AlreadyRecorded;
+            // The M-th report of (point, step) makes its aggregate ready, in the same transaction, so no
+            // interleaving of replicates can miss it or create it twice.
+            c.Execute(t, """
+                INSERT INTO aggregates (sweep, point, step, state, ready_at)
+                SELECT $s, $p, $step, 'ready', $now FROM points
+                WHERE sweep = $s AND point = $p
+                  AND replicates = (SELECT count(*) FROM reports WHERE sweep = $s AND point = $p AND step = $step)
+                ON CONFLICT DO NOTHING
+                """, ("$s", sweep), ("$p", point), ("$step", step), ("$now", now));
+            return ReportOutcome.Recorded;
+        }));
+    }
+
+    public Task<IReadOnlyList<StepReport>> ReadReportsAsync(AggregateId aggregate, CancellationToken cancel = default) =>
+        Task.FromResult<IReadOnlyList<StepReport>>(Write((c, t) => c.Query(t,
+            "SELECT replicate, step, payload FROM reports WHERE sweep = $s AND point = $p AND step = $step ORDER BY replicate",
+            r => new StepReport(r.GetInt32(0), r.GetInt32(1), r.GetString(2)),
+            ("$s", aggregate.Sweep), ("$p", aggregate.Point), ("$step", aggregate.Step))));
+}

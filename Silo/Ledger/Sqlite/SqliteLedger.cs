@@ -1,0 +1,108 @@
+using Microsoft.Data.Sqlite;
+using OrleansSweeps.Silo.Storage;
+
+namespace OrleansSweeps.Silo.Ledger.Sqlite;
+
+/// <summary>
+/// The embedded ledger: one SQLite file (default <c>{home}/ledger.db</c>) in WAL mode, so readers never
+/// block the one writer. Every operation opens a pooled connection and runs in one <c>BEGIN IMMEDIATE</c>
+/// transaction, which takes the write lock up front: claims from many threads or processes on the same
+/// file are serialised and can never hand one run to two owners. A busy file is waited on (busy timeout)
+/// rather than failed. SQLite's I/O is synchronous, so the returned tasks are already complete.
+/// </summary>
+public sealed partial class SqliteLedger : ILedger
+{
+    public const string FileName = "ledger.db";
+
+    /// <summary>How long a statement waits for another writer before failing: 30 s.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _connectionString;
+    private readonly TimeProvider _clock;
+
+    private SqliteLedger(string path, TimeProvider clock)
+    {
+        Path = path;
+        _clock = clock;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString();
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (creating and migrating as needed) the ledger at <c>{home}/ledger.db</c>.</summary>
+    public static SqliteLedger OpenInHome(string home, TimeProvider? clock = null) =>
+        Open(System.IO.Path.Combine(home, FileName), clock);
+
+    /// <summary>
+    /// Opens (creating and migrating as needed) the ledger file at <paramref name="path"/>. A path that
+    /// cannot be created or written throws <see cref="StorageUnavailableException"/> naming it; a schema
+    /// from a newer program throws <see cref="LedgerSchemaException"/>.
+    /// </summary>
+    public static SqliteLedger Open(string path, TimeProvider? clock = null)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageUnavailableException($"ledger '{full}': cannot create its directory ({e.Message})", e);
+        }
+        var ledger = new SqliteLedger(full, clock ?? TimeProvider.System);
+        ledger.Write(connection =>
+        {
+            // WAL is a property of the file (kept across connections); set it outside any transaction.
+            connection.Execute(null, "PRAGMA journal_mode = WAL");
+            SqliteSchema.Migrate(connection, ledger.NowMs(), full);
+            return true;
+        }, inTransaction: false);
+        return ledger;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        // Pooled connections keep the file open; close them so the file can be moved or deleted.
+        using (var connection = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(connection);
+        return ValueTask.CompletedTask;
+    }
+
+    private long NowMs() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
+
+    /// <summary>Runs <paramref name="body"/> in one write transaction, mapping disk problems to one clear error.</summary>
+    private T Write<T>(Func<SqliteConnection, SqliteTransaction?, T> body, bool inTransaction = true)
+    {
+        try
+        {
+            using var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            connection.Execute(null, $"PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON");
+            if (!inTransaction) return body(connection, null);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var result = body(connection, transaction);
+            transaction.Commit();
+            return result;
+        }
+        catch (SqliteException e) when (IsStorageProblem(e))
+        {
+            throw new StorageUnavailableException($"ledger '{Path}': {e.Message}", e);
+        }
+    }
+
+    private T Write<T>(Func<SqliteConnection, T> body, bool inTransaction) => Write((c, _) => body(c), inTransaction);
+
+    /// <summary>SQLite result codes that say the file, not the statement, is the problem.</summary>
+    private static bool IsStorageProblem(SqliteException e) => (e.SqliteErrorCode & 0xFF) is
+        3 /* PERM */ or 8 /* READONLY */ or 10 /* IOERR */ or 11 /* CORRUPT */ or 13 /* FULL */ or 14 /* CANTOPEN */ or 26 /* NOTADB */;
+}

@@ -1,0 +1,89 @@
+using Microsoft.Data.Sqlite;
+
+namespace OrleansSweeps.Silo.Ledger.Sqlite;
+
+/// <summary>
+/// The ledger's schema as a versioned list of migrations, applied in order inside one write transaction,
+/// so a crash mid-migration leaves the previous version. Times are Unix milliseconds (UTC).
+/// <list type="bullet">
+/// <item><c>schema_version(version, description, applied_at)</c>: one row per applied migration.</item>
+/// <item><c>sweeps(sweep, spec_sha256, state, created_at)</c>: state 'active' | 'cancelled'.</item>
+/// <item><c>points(sweep, point, parameters, replicates)</c>: the grid, with M per point.</item>
+/// <item><c>runs(sweep, point, replicate, state, attempts, checkpoint_step, failure, finished_at)</c>:
+/// state 'queued' | 'running' | 'completed' | 'failed'; attempts counts claims.</item>
+/// <item><c>reports(sweep, point, step, replicate, payload, recorded_at)</c>: one row per recorded step
+/// of a run; the primary key is what makes a report exactly-once.</item>
+/// <item><c>aggregates(sweep, point, step, state, result, ready_at, completed_at)</c>: created 'ready' by
+/// the M-th report of (point, step); then 'running' | 'completed'.</item>
+/// <item><c>silos(silo, slots, state, started_at, last_heartbeat)</c>: state 'alive' | 'expired'.</item>
+/// <item><c>leases(sweep, kind, point, ordinal, owner, token, expires_at)</c>: kind 'run' (ordinal =
+/// replicate) or 'aggregate' (ordinal = step). The row outlives each holder (owner NULL when free), so
+/// the next claim's token is always larger than every earlier one: that is the fencing token.</item>
+/// </list>
+/// </summary>
+internal static class SqliteSchema
+{
+    public sealed record Migration(int Version, string Description, string Sql);
+
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "sweeps, points, runs, reports, aggregates, silos, leases", """
+            CREATE TABLE sweeps (
+                sweep TEXT PRIMARY KEY, spec_sha256 TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('active', 'cancelled')), created_at INTEGER NOT NULL);
+            CREATE TABLE points (
+                sweep TEXT NOT NULL REFERENCES sweeps (sweep), point INTEGER NOT NULL,
+                parameters TEXT NOT NULL, replicates INTEGER NOT NULL CHECK (replicates > 0),
+                PRIMARY KEY (sweep, point));
+            CREATE TABLE runs (
+                sweep TEXT NOT NULL, point INTEGER NOT NULL, replicate INTEGER NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'completed', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0, checkpoint_step INTEGER, failure TEXT, finished_at INTEGER,
+                PRIMARY KEY (sweep, point, replicate), FOREIGN KEY (sweep, point) REFERENCES points (sweep, point));
+            CREATE INDEX runs_by_state ON runs (state, sweep, point, replicate);
+            CREATE TABLE reports (
+                sweep TEXT NOT NULL, point INTEGER NOT NULL, step INTEGER NOT NULL, replicate INTEGER NOT NULL,
+                payload TEXT NOT NULL, recorded_at INTEGER NOT NULL,
+                PRIMARY KEY (sweep, point, step, replicate),
+                FOREIGN KEY (sweep, point, replicate) REFERENCES runs (sweep, point, replicate));
+            CREATE TABLE aggregates (
+                sweep TEXT NOT NULL, point INTEGER NOT NULL, step INTEGER NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('ready', 'running', 'completed')),
+                result TEXT, ready_at INTEGER NOT NULL, completed_at INTEGER,
+                PRIMARY KEY (sweep, point, step), FOREIGN KEY (sweep, point) REFERENCES points (sweep, point));
+            CREATE INDEX aggregates_by_state ON aggregates (state, sweep, point, step);
+            CREATE TABLE silos (
+                silo TEXT PRIMARY KEY, slots INTEGER NOT NULL, state TEXT NOT NULL CHECK (state IN ('alive', 'expired')),
+                started_at INTEGER NOT NULL, last_heartbeat INTEGER NOT NULL);
+            CREATE TABLE leases (
+                sweep TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('run', 'aggregate')),
+                point INTEGER NOT NULL, ordinal INTEGER NOT NULL,
+                owner TEXT, token INTEGER NOT NULL, expires_at INTEGER,
+                PRIMARY KEY (sweep, kind, point, ordinal));
+            CREATE INDEX leases_by_owner ON leases (owner, kind, sweep, point);
+            """),
+    ];
+
+    public static int KnownVersion => Migrations[^1].Version;
+
+    /// <summary>Brings the database to <see cref="KnownVersion"/>; refuses one written by a newer program.</summary>
+    public static void Migrate(SqliteConnection connection, long nowMs, string path)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        connection.Execute(transaction, """
+            CREATE TABLE IF NOT EXISTS schema_version (
+                version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)
+            """);
+        var current = connection.Scalar<long?>(transaction, "SELECT max(version) FROM schema_version") ?? 0;
+        if (current > KnownVersion)
+            throw new LedgerSchemaException(
+                $"ledger '{path}': schema version {current} was written by a newer program (this one knows up to {KnownVersion}); upgrade sweeps");
+        foreach (var migration in Migrations.Where(m => m.Version > current))
+        {
+            connection.Execute(transaction, migration.Sql);
+            connection.Execute(transaction, "INSERT INTO schema_version VALUES ($v, $d, $t)",
+                ("$v", migration.Version), ("$d", migration.Description), ("$t", nowMs));
+        }
+        transaction.Commit();
+    }
+}
