@@ -1,0 +1,53 @@
+using OrleansSweeps.Contracts.Identity;
+
+namespace OrleansSweeps.Silo.Blobs;
+
+/// <summary>
+/// The blob layout of DESIGN.md ("Data that flows") and the rules every key obeys. Steps are written
+/// with 9 digits so that ordinal key order is step order.
+/// </summary>
+public static class BlobKeys
+{
+    public const int MaxLength = 1024;
+
+    /// <summary>Suffix of in-flight writes (temp files), so no key may end with it.</summary>
+    public const string TempSuffix = ".tmp";
+
+    public static string Sweep(string sweep) => $"sweeps/{sweep}/";
+
+    public static string Spec(string sweep) => $"sweeps/{sweep}/spec.yaml";
+
+    public static string Run(RunId run) => $"sweeps/{run.Sweep}/runs/{run.PointId}/{run.ReplicateId}/";
+
+    public static string Checkpoint(RunId run, int step) => $"{Run(run)}checkpoints/{step:D9}.ckpt";
+
+    public static string Curves(RunId run) => $"{Run(run)}curves.csv";
+
+    public static string Moments(RunId run, int step) => $"{Run(run)}moments/{step:D9}.bin";
+
+    public static string Aggregate(AggregateId aggregate) => $"sweeps/{aggregate.Sweep}/aggregates/{aggregate.PointId}/{aggregate.Step:D9}.bin";
+
+    public static string Result(string sweep, string name) => $"sweeps/{sweep}/results/{name}.csv";
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> unless <paramref name="key"/> is a relative path of '/'-separated
+    /// non-empty segments, none of them '.' or '..', without backslashes or control characters: so no
+    /// key can name anything outside the store's root, on any adapter.
+    /// </summary>
+    public static void Validate(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var problem = Problem(key);
+        if (problem is not null) throw new ArgumentException($"blob key '{key}': {problem}", nameof(key));
+    }
+
+    private static string? Problem(string key)
+    {
+        if (key.Length is 0 or > MaxLength) return $"must be 1 to {MaxLength} characters";
+        if (key.Any(ch => ch == '\\' || char.IsControl(ch))) return "backslashes and control characters are not allowed";
+        if (key.StartsWith('/')) return "must be relative (no leading '/')";
+        if (key.Split('/').Any(s => s is "" or "." or "..")) return "empty, '.' and '..' segments are not allowed";
+        if (key.EndsWith(TempSuffix, StringComparison.Ordinal)) return $"'{TempSuffix}' is reserved for writes in flight";
+        return null;
+    }
+}
