@@ -1,0 +1,100 @@
+using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Tests.TestSupport;
+
+namespace OrleansSweeps.Tests.Silo;
+
+/// <summary>
+/// What every <see cref="ILedger"/> adapter must do, written once: SQLite runs it here, PostgreSQL
+/// (issue 6) by deriving another class. Each test gets a fresh, empty store.
+/// </summary>
+public abstract partial class LedgerContract
+{
+    protected static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);
+
+    protected ManualClock Clock { get; } = new();
+
+    /// <summary>Opens a new instance (its own connections) on this test's store, migrating it as needed.</summary>
+    protected abstract ILedger Open(TimeProvider clock);
+
+    /// <summary>Marks this test's store as written by a program with a newer schema than any known.</summary>
+    protected abstract void ForgeNewerSchemaVersion();
+
+    protected ILedger Open() => Open(Clock);
+
+    protected static SweepDefinition Sweep(string id, int points, int replicates, string spec = "name: test") =>
+        new(id, spec, Enumerable.Range(0, points).Select(p => new PointDefinition(p, $"lr={p}", replicates)).ToArray());
+
+    [Fact]
+    public async Task Opens_an_empty_store_and_reopens_it_without_change()
+    {
+        await using (var first = Open()) Assert.True(await first.RegisterSweepAsync(Sweep("s", 2, 3)));
+        await using (var second = Open()) Assert.Equal(6, (await second.GetSweepStatusAsync("s"))!.Runs.Queued);
+        await using var third = Open();
+        Assert.Equal(["s"], (await third.ListSweepsAsync()).Select(s => s.Sweep));
+    }
+
+    [Fact]
+    public async Task Refuses_a_schema_newer_than_it_knows()
+    {
+        await using (Open()) { }
+        ForgeNewerSchemaVersion();
+
+        var error = Assert.ThrowsAny<LedgerSchemaException>(() => Open());
+        Assert.Contains("newer program", error.Message);
+    }
+
+    [Fact]
+    public async Task Registering_the_same_spec_again_changes_nothing()
+    {
+        await using var ledger = Open();
+        Assert.True(await ledger.RegisterSweepAsync(Sweep("s", 2, 3)));
+        Assert.False(await ledger.RegisterSweepAsync(Sweep("s", 2, 3)));
+
+        Assert.Equal(new RunCounts(6, 0, 0, 0), (await ledger.GetSweepStatusAsync("s"))!.Runs);
+    }
+
+    [Fact]
+    public async Task Another_spec_under_the_same_id_is_a_conflict()
+    {
+        await using var ledger = Open();
+        await ledger.RegisterSweepAsync(Sweep("s", 2, 3));
+
+        var error = await Assert.ThrowsAsync<SweepConflictException>(() => ledger.RegisterSweepAsync(Sweep("s", 2, 3, spec: "name: other")));
+        Assert.Contains("'s'", error.Message);
+    }
+
+    [Fact]
+    public async Task Status_counts_runs_by_state()
+    {
+        await using var ledger = Open();
+        await ledger.RegisterSweepAsync(Sweep("s", 2, 3));
+        var claims = await ledger.ClaimRunsAsync("a", 3, LeaseDuration);
+        Assert.True(await ledger.CompleteRunAsync(claims[0].Lease));
+        Assert.True(await ledger.FailRunAsync(claims[1].Lease, "diverged"));
+
+        var status = (await ledger.GetSweepStatusAsync("s"))!;
+        Assert.Equal(new RunCounts(Queued: 3, Running: 1, Completed: 1, Failed: 1), status.Runs);
+        Assert.Equal(2, status.Points);
+        Assert.False(status.RunsFinished);
+        Assert.Null(await ledger.GetSweepStatusAsync("unknown"));
+    }
+
+    [Fact]
+    public async Task Cancel_stops_claims_and_holders_hear_it_on_renewal()
+    {
+        await using var ledger = Open();
+        await ledger.RegisterSweepAsync(Sweep("s", 1, 3));
+        var held = (await ledger.ClaimRunsAsync("a", 1, LeaseDuration)).Single();
+
+        Assert.True(await ledger.CancelSweepAsync("s"));
+        Assert.Empty(await ledger.ClaimRunsAsync("b", 5, LeaseDuration));
+        Assert.Equal(RenewalOutcome.SweepCancelled, await ledger.RenewAsync(held.Lease, LeaseDuration));
+        Assert.True(await ledger.ReleaseAsync(held.Lease));
+        Assert.Equal(SweepState.Cancelled, (await ledger.GetSweepStatusAsync("s"))!.State);
+        Assert.False(await ledger.CancelSweepAsync("unknown"));
+
+        // Registering the same spec again resumes it.
+        Assert.False(await ledger.RegisterSweepAsync(Sweep("s", 1, 3)));
+        Assert.Equal(3, (await ledger.ClaimRunsAsync("b", 5, LeaseDuration)).Count);
+    }
+}
