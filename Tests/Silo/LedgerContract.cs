@@ -64,6 +64,18 @@ public abstract partial class LedgerContract
     }
 
     [Fact]
+    public async Task A_sweep_with_repeated_points_or_no_replicates_is_refused_and_nothing_is_stored()
+    {
+        await using var ledger = Open();
+        var twice = new SweepDefinition("s", "name: s", [new PointDefinition(0, "a", 2), new PointDefinition(0, "b", 2)]);
+        var none = new SweepDefinition("s", "name: s", [new PointDefinition(0, "a", 0)]);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => ledger.RegisterSweepAsync(twice));
+        await Assert.ThrowsAsync<ArgumentException>(() => ledger.RegisterSweepAsync(none));
+        Assert.Empty(await ledger.ListSweepsAsync());
+    }
+
+    [Fact]
     public async Task Status_counts_runs_by_state()
     {
         await using var ledger = Open();

@@ -31,7 +31,7 @@ public sealed partial class SqliteLedger
         }));
 
     public Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default) =>
-        Task.FromResult<IReadOnlyList<SiloRecord>>(Write((c, t) => c.Query(t,
+        Task.FromResult<IReadOnlyList<SiloRecord>>(Read((c, t) => c.Query(t,
             "SELECT silo, slots, state, started_at, last_heartbeat FROM silos ORDER BY silo",
             r => new SiloRecord(r.GetString(0), r.GetInt32(1), r.GetString(2) == "alive" ? SiloState.Alive : SiloState.Expired,
                 FromMs(r.GetInt64(3)), FromMs(r.GetInt64(4))))));

@@ -8,6 +8,10 @@ public sealed partial class SqliteLedger
 {
     public Task<bool> RegisterSweepAsync(SweepDefinition sweep, CancellationToken cancel = default)
     {
+        if (sweep.Points.Select(p => p.Point).Distinct().Count() != sweep.Points.Count)
+            throw new ArgumentException($"sweep '{sweep.Sweep}': point indices must be distinct", nameof(sweep));
+        if (sweep.Points.FirstOrDefault(p => p.Replicates < 1) is { } empty)
+            throw new ArgumentException($"sweep '{sweep.Sweep}': point {empty.Point} has {empty.Replicates} replicates (at least 1)", nameof(sweep));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sweep.SpecText)));
         return Task.FromResult(Write((c, t) =>
         {
@@ -36,10 +40,10 @@ public sealed partial class SqliteLedger
         Task.FromResult(Write((c, t) => c.Execute(t, "UPDATE sweeps SET state = 'cancelled' WHERE sweep = $s", ("$s", sweep)) == 1));
 
     public Task<SweepStatus?> GetSweepStatusAsync(string sweep, CancellationToken cancel = default) =>
-        Task.FromResult(Write((c, t) => ReadStatuses(c, t, sweep).SingleOrDefault()));
+        Task.FromResult(Read((c, t) => ReadStatuses(c, t, sweep).SingleOrDefault()));
 
     public Task<IReadOnlyList<SweepStatus>> ListSweepsAsync(CancellationToken cancel = default) =>
-        Task.FromResult<IReadOnlyList<SweepStatus>>(Write((c, t) => ReadStatuses(c, t, null)));
+        Task.FromResult<IReadOnlyList<SweepStatus>>(Read((c, t) => ReadStatuses(c, t, null)));
 
     private static List<SweepStatus> ReadStatuses(SqliteConnection c, SqliteTransaction? t, string? sweep)
     {

@@ -81,7 +81,12 @@ public sealed partial class SqliteLedger : ILedger
     private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
 
     /// <summary>Runs <paramref name="body"/> in one write transaction, mapping disk problems to one clear error.</summary>
-    private T Write<T>(Func<SqliteConnection, SqliteTransaction?, T> body, bool inTransaction = true)
+    private T Write<T>(Func<SqliteConnection, SqliteTransaction?, T> body, bool inTransaction = true) => Run(body, inTransaction, deferred: false);
+
+    /// <summary>Runs <paramref name="body"/> in one read transaction (a consistent snapshot that takes no write lock).</summary>
+    private T Read<T>(Func<SqliteConnection, SqliteTransaction?, T> body) => Run(body, inTransaction: true, deferred: true);
+
+    private T Run<T>(Func<SqliteConnection, SqliteTransaction?, T> body, bool inTransaction, bool deferred)
     {
         try
         {
@@ -89,7 +94,7 @@ public sealed partial class SqliteLedger : ILedger
             connection.Open();
             connection.Execute(null, $"PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON");
             if (!inTransaction) return body(connection, null);
-            using var transaction = connection.BeginTransaction(deferred: false);
+            using var transaction = connection.BeginTransaction(deferred);
             var result = body(connection, transaction);
             transaction.Commit();
             return result;
