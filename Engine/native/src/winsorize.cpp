@@ -11,24 +11,26 @@ namespace {
 // Linear-layer per-example gradients are formed a block of output rows at a time, at most this many values.
 constexpr int64_t kBlockValues = int64_t{4} << 20;
 
-// rows: [b, M] per-example values of M parameters → the winsorized mean of each column, [M]. After sorting a
-// column S_0 ≤ … ≤ S_{b−1}, the c lowest become S_c and the c highest S_{b−1−c}, the rest stay:
-// mean = (c·S_c + Σ_{r=c}^{b−1−c} S_r + c·S_{b−1−c}) / b.
-torch::Tensor winsorized_mean(const torch::Tensor& rows, int64_t c) {
-    const int64_t b = rows.size(0);
-    const auto sorted = std::get<0>(rows.sort(0));
-    const auto middle = sorted.narrow(0, c, b - 2 * c).sum(0);
-    return (middle + static_cast<double>(c) * (sorted[c] + sorted[b - 1 - c])) / static_cast<double>(b);
+// columns: [M, b], parameter j's b per-example values in row j (contiguous, so each sort is one short
+// contiguous run) → the winsorized mean of each row, [M]. After sorting S_0 ≤ … ≤ S_{b−1}, the c lowest
+// become S_c and the c highest S_{b−1−c}, the rest stay: mean = (c·S_c + Σ_{r=c}^{b−1−c} S_r + c·S_{b−1−c}) / b.
+torch::Tensor winsorized_mean(const torch::Tensor& columns, int64_t c) {
+    const int64_t b = columns.size(1);
+    const auto sorted = std::get<0>(columns.sort(1));
+    const auto middle = sorted.narrow(1, c, b - 2 * c).sum(1);
+    return (middle + static_cast<double>(c) * (sorted.select(1, c) + sorted.select(1, b - 1 - c))) / static_cast<double>(b);
 }
 
 torch::Tensor linear_weight(const torch::Tensor& a, const torch::Tensor& d, int64_t c) {
     const int64_t b = a.size(0), in = a.size(1), out = d.size(1);
     auto result = torch::empty({out, in}, a.options());
+    const auto at = a.t().contiguous();  // [in, b]
     const int64_t block = std::max<int64_t>(1, kBlockValues / std::max<int64_t>(1, b * in));
     for (int64_t r = 0; r < out; r += block) {
         const int64_t rows = std::min(block, out - r);
-        const auto g = d.narrow(1, r, rows).unsqueeze(2) * a.unsqueeze(1);  // [b, rows, in]: δ_i a_iᵀ
-        result.narrow(0, r, rows).copy_(winsorized_mean(g.reshape({b, rows * in}), c).view({rows, in}));
+        // [rows, in, b]: element (o, m, i) = δ_io a_im, example i's gradient of W_om
+        const auto g = d.narrow(1, r, rows).t().contiguous().unsqueeze(1) * at.unsqueeze(0);
+        result.narrow(0, r, rows).copy_(winsorized_mean(g.reshape({rows * in, b}), c).view({rows, in}));
     }
     return result;
 }
@@ -54,12 +56,12 @@ double winsorized_gradients(const Model& net, const Batch& batch, const Data& da
         auto& bias = const_cast<torch::Tensor&>(layer.bias);
         if (layer.kind == LayerKind::Linear) {
             weight.mutable_grad() = linear_weight(a, deltas[l], c);
-            bias.mutable_grad() = winsorized_mean(deltas[l], c);
+            bias.mutable_grad() = winsorized_mean(deltas[l].t().contiguous(), c);
             continue;
         }
         // Conv: the layer's per-example gradients [b, out·in·k² + out] at once (one layer, not the model).
         const auto g = conv_per_example_grads(layer, a, {deltas[l]}).select(1, 0);
-        const auto mean = winsorized_mean(g, c);
+        const auto mean = winsorized_mean(g.t().contiguous(), c);
         weight.mutable_grad() = mean.narrow(0, 0, weight.numel()).view(weight.sizes()).clone();
         bias.mutable_grad() = mean.narrow(0, weight.numel(), bias.numel()).clone();
     }
