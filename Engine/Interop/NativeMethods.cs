@@ -105,4 +105,25 @@ internal static partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "gs_trainer_state_load")]
     internal static unsafe partial int TrainerStateLoad(TrainerHandle trainer, byte* buffer, long length);
+
+    // --- regularisers (gs_api.h, section "regularisers") ------------------------------------------------
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct RegularizerConfig
+    {
+        public double Dropout;
+        public double GradNorm;
+        public double MgsTrace;
+        public double MgsLogDet;
+        public double DataGrad;
+        public double SpectReg;
+        public long Winsorize;
+    }
+
+    [LibraryImport(Library, EntryPoint = "gs_trainer_set_regularizers")]
+    internal static partial int TrainerSetRegularizers(TrainerHandle trainer, in RegularizerConfig config);
+
+    [LibraryImport(Library, EntryPoint = "gs_penalty")]
+    internal static unsafe partial int Penalty(ModelHandle model, DataHandle data, long* idx, long nIdx, int kind,
+        double* epsilon, long epsilonCount, ulong seed, out double value, double* grad, long count);
 }

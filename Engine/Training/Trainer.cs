@@ -24,7 +24,29 @@ public sealed class Trainer : IDisposable
             WeightDecay = training.WeightDecay,
         };
         Native.Check(NativeMethods.TrainerCreate(model.Handle, config, seed, out var handle), "gs_trainer_create");
-        return new Trainer(handle);
+        var trainer = new Trainer(handle);
+        var r = training.Regularization;
+        if (r == RegularizationSpec.None) return trainer;
+        var regularizers = new NativeMethods.RegularizerConfig
+        {
+            Dropout = r.Dropout,
+            GradNorm = r.GradNorm,
+            MgsTrace = r.MgsTrace,
+            MgsLogDet = r.MgsLogDet,
+            DataGrad = r.DataGrad,
+            SpectReg = r.SpectReg,
+            Winsorize = r.WinsorizeC,
+        };
+        try
+        {
+            Native.Check(NativeMethods.TrainerSetRegularizers(handle, regularizers), "gs_trainer_set_regularizers");
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+        return trainer;
     }
 
     /// <summary>One update on the selected examples (empty: the whole set). Returns the mean loss before it.</summary>

@@ -27,6 +27,25 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Regularizers_prints_one_csv_row_per_regularizer_with_plain_as_the_unit()
+    {
+        var result = Cli.Run(RepoPaths.Root, "bench", "regularizers", "--batch", "6", "--rounds", "1", "--repeat", "1", "--format", "csv");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var lines = result.Stdout.Trim().Split('\n');
+        Assert.Equal("regularizer,step_ms,ratio_vs_plain", lines[0]);
+        Assert.Equal(["plain", "weight_decay", "dropout", "grad_norm", "mgs_trace", "mgs_logdet", "datagrad", "spectreg", "winsorize"],
+            lines.Skip(1).Select(l => l.Split(',')[0]));
+        var plain = double.Parse(lines[1].Split(',')[1], CultureInfo.InvariantCulture);
+        Assert.Equal("1.00", lines[1].Split(',')[2]);
+        foreach (var line in lines.Skip(1))
+        {
+            var f = line.Split(',').Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Assert.True(f[0] > 0, line);
+            Assert.InRange(f[1], f[0] / plain * 0.8 - 0.01, f[0] / plain * 1.2 + 0.01);
+        }
+    }
+
+    [Fact]
     public void Step_prints_one_row_per_thread_count_from_child_processes()
     {
         var result = Cli.Run(RepoPaths.Root, "bench", "step", "--model", "mlp", "--batch", "32", "--repeat", "1");

@@ -10,5 +10,6 @@ internal static class BenchCommand
         StepBench.Create(),
         GradStatsBench.Create(),
         MemoryBench.Create(),
+        RegularizerBench.Create(),
     };
 }

@@ -135,6 +135,48 @@ GS_EXPORT int32_t gs_trainer_state_size(gs_trainer* trainer, int64_t* bytes);
 GS_EXPORT int32_t gs_trainer_state_save(gs_trainer* trainer, uint8_t* buffer, int64_t capacity);
 GS_EXPORT int32_t gs_trainer_state_load(gs_trainer* trainer, const uint8_t* buffer, int64_t length);
 
+/* --- regularisers (SCIENCE.md §3, §4, §5) -----------------------------------------------------------
+ * A trainer's update objective becomes mean loss + Σ λ·P over the penalties with λ > 0, on the update's
+ * batch (taken in one piece), differentiated exactly by double backpropagation. Penalties:
+ *   grad_norm   P = ||∂L/∂θ||², L the batch's mean loss, θ the trainable parameters
+ *   mgs_trace   P = trace(K)/(b·k)      K = J Jᵀ the exact MGS kernel on the batch (rows: example × raw output)
+ *   mgs_logdet  P = log det(K)/(b·k)    float64 Cholesky; a singular K fails the step (GS_ERR_DIVERGED)
+ *   datagrad    P = mean_i ||∂L_i/∂x_i||²
+ *   spectreg    P = mean_i ||ε_iᵀ ∂f(x_i)/∂x_i||², ε_i ~ N(0, I_k) drawn each update from the trainer's generator
+ * dropout: probability r of zeroing a unit on the input of every linear layer that follows a linear layer
+ * (after the activation of every hidden fully connected layer), kept units scaled by 1/(1−r); training
+ * steps only, masks from the trainer's generator (so a checkpoint resumes bit-identically).
+ * winsorize: c > 0 replaces the minibatch gradient by the per-parameter mean of the per-example gradients,
+ * each clipped to [(c+1)-th smallest, (c+1)-th largest] over the batch (needs b ≥ 2c+1); c = 0 is plain.
+ * MGS penalties and winsorizing refuse BatchNorm models; winsorizing does not combine with penalties. */
+typedef struct gs_regularizer_config {
+    double dropout;     /* r in [0, 1) */
+    double grad_norm;   /* λ ≥ 0 of each penalty */
+    double mgs_trace;
+    double mgs_logdet;
+    double datagrad;
+    double spectreg;
+    int64_t winsorize;  /* c ≥ 0 */
+} gs_regularizer_config;
+
+typedef enum gs_penalty_kind {
+    GS_PENALTY_GRAD_NORM = 0,
+    GS_PENALTY_MGS_TRACE = 1,
+    GS_PENALTY_MGS_LOGDET = 2,
+    GS_PENALTY_DATAGRAD = 3,
+    GS_PENALTY_SPECTREG = 4
+} gs_penalty_kind;
+
+/* Replaces the trainer's regularisers (none after gs_trainer_create). Not part of the trainer state. */
+GS_EXPORT int32_t gs_trainer_set_regularizers(gs_trainer* trainer, const gs_regularizer_config* config);
+/* One penalty P (gs_penalty_kind) on the selected examples in one piece, in evaluation mode (no dropout,
+ * BatchNorm running statistics), and ∂P/∂θ for every parameter (zeros for frozen ones) in the order of
+ * gs_model_get_params. SpectReg: epsilon holds ε as b×k values row-major (epsilon_count = b·k), or is
+ * null to draw ε ~ N(0, 1) from a generator seeded with `seed`. */
+GS_EXPORT int32_t gs_penalty(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx, int32_t kind,
+                             const double* epsilon, int64_t epsilon_count, uint64_t seed, double* value,
+                             double* grad, int64_t count);
+
 /* --- coherent-gradients diagnostics (SCIENCE.md §4) -------------------------------------------
  * out[i] = ∇θ L_i · direction for each selected example i (direction over all parameters in the order of
  * gs_model_get_params; frozen parameters contribute nothing). With direction = Σ_i ∇θ L_i, summing out over

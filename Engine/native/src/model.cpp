@@ -10,13 +10,33 @@
 
 namespace gs {
 
+namespace {
+
+// Inverted dropout: keep each unit with probability 1 − r and scale it by 1/(1 − r), so the expected
+// activation is unchanged and evaluation needs no rescaling. Drawn on the CPU (the trainer's generator
+// lives there) and moved, so CPU and CUDA runs draw the same masks.
+torch::Tensor apply_dropout(const torch::Tensor& x, const DropoutOption& option) {
+    require(option.generator != nullptr, "dropout needs the trainer's generator");
+    auto mask = torch::empty(x.sizes(), torch::kFloat64);
+    mask.bernoulli_(1.0 - option.rate, *option.generator);
+    mask.div_(1.0 - option.rate);
+    return x * mask.to(x.device(), x.scalar_type());
+}
+
+}  // namespace
+
 torch::Tensor Model::forward(const torch::Tensor& input, std::vector<Capture>* capture) const {
     // Capture needs every layer output in the autograd graph. A trainable first layer puts them there;
     // only when the first layer with weights is frozen must the input itself require a gradient.
     const auto first = std::find_if(layers.begin(), layers.end(), [](const Layer& l) { return l.has_parameters(); });
-    const bool input_needs_grad = capture != nullptr && first != layers.end() && first->frozen;
+    // (An input that already requires a gradient, as for the input-gradient penalties, is kept as it is.)
+    const bool input_needs_grad = capture != nullptr && first != layers.end() && first->frozen && !input.requires_grad();
     torch::Tensor x = input_needs_grad ? input.detach().requires_grad_(true) : input;
+    const bool drop = training && dropout != nullptr && dropout->rate > 0.0;
+    bool after_linear = false;
     for (const auto& layer : layers) {
+        if (drop && after_linear && layer.kind == LayerKind::Linear) x = apply_dropout(x, *dropout);
+        if (layer.kind == LayerKind::Linear) after_linear = true;
         const torch::Tensor layer_input = x;
         switch (layer.kind) {
             case LayerKind::Linear: x = torch::linear(x, layer.weight, layer.bias); break;

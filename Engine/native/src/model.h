@@ -32,6 +32,13 @@ struct Capture {
     torch::Tensor output;
 };
 
+// Dropout (SCIENCE.md §3, §6), set on a model only for the duration of a training step: masks come from the
+// trainer's generator, so a resumed run draws exactly the masks an uninterrupted one would.
+struct DropoutOption {
+    double rate = 0.0;
+    at::Generator* generator = nullptr;
+};
+
 struct Model {
     std::vector<Layer> layers;
     torch::Device device{torch::kCPU};
@@ -39,6 +46,9 @@ struct Model {
     // Training mode: BatchNorm normalises with the batch's statistics and updates its running ones. Only a
     // training step runs in training mode; evaluation and every statistic use the running statistics.
     bool training = false;
+    // Applied only when training: on the input of every linear layer that follows another linear layer, i.e.
+    // after the activation of every hidden fully connected layer and never after the last layer.
+    const DropoutOption* dropout = nullptr;
 
     torch::Tensor forward(const torch::Tensor& x) const { return forward(x, nullptr); }
     // With capture: records every linear/conv layer's input and output, and makes every output part of

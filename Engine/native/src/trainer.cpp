@@ -4,9 +4,11 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "data.h"
 #include "errors.h"
+#include "penalties.h"
 
 namespace gs {
 
@@ -151,6 +153,92 @@ extern "C" int32_t gs_trainer_create(gs_model* model, const gs_optimizer_config*
 
 extern "C" void gs_trainer_free(gs_trainer* trainer) { delete trainer; }
 
+namespace gs {
+namespace {
+
+// The model in training mode (batch statistics, dropout from the trainer's generator) for one step only.
+struct TrainingMode {
+    Model& model;
+    TrainingMode(Trainer& t) : model(*t.model) {
+        t.dropout = {t.regularizers.dropout, &t.generator};
+        model.training = true;
+        model.dropout = &t.dropout;
+    }
+    ~TrainingMode() {
+        model.training = false;
+        model.dropout = nullptr;
+    }
+};
+
+PenaltyWeights weights_of(const gs_regularizer_config& r) {
+    PenaltyWeights w{};
+    w[GS_PENALTY_GRAD_NORM] = r.grad_norm;
+    w[GS_PENALTY_MGS_TRACE] = r.mgs_trace;
+    w[GS_PENALTY_MGS_LOGDET] = r.mgs_logdet;
+    w[GS_PENALTY_DATAGRAD] = r.datagrad;
+    w[GS_PENALTY_SPECTREG] = r.spectreg;
+    return w;
+}
+
+// Penalised objective mean loss + Σ λP on the whole batch in one piece; its exact gradient goes to .grad.
+double penalty_gradients(Trainer& t, const Data& data, const int64_t* idx, int64_t n_idx) {
+    double mean_loss = 0.0;
+    for_each_chunk(data, idx, n_idx, std::numeric_limits<int64_t>::max(), [&](const Batch& batch) {
+        const auto weights = weights_of(t.regularizers);
+        const auto terms = penalty_terms(*t.model, batch, data, weights, torch::Tensor(), &t.generator);
+        auto objective = terms.mean_loss;
+        for (int p = 0; p < kPenaltyKinds; ++p)
+            if (weights[p] > 0) objective = objective + weights[p] * terms.penalty[p].to(objective.scalar_type());
+        mean_loss = terms.mean_loss.to(torch::kFloat64).item<double>();
+        const double total = objective.to(torch::kFloat64).item<double>();
+        if (!std::isfinite(total) && std::isfinite(mean_loss))
+            throw DivergedError("the penalised objective is " + std::to_string(total) + " at update " + std::to_string(t.step));
+        const auto params = t.model->trainable_parameters();
+        if (params.empty()) return;
+        const auto grads = torch::autograd::grad({objective}, params, {}, false, false, true);
+        for (size_t i = 0; i < params.size(); ++i)
+            const_cast<torch::Tensor&>(params[i]).mutable_grad() = grads[i].defined() ? grads[i] : torch::zeros_like(params[i]);
+    });
+    return mean_loss;
+}
+
+// The plain mean-loss gradient. Chunks accumulate ∂(Σ_chunk L_i / n)/∂θ into .grad, in bounded memory;
+// BatchNorm mixes the examples of a batch, so a model with it takes the whole batch in one piece.
+double plain_gradients(Trainer& t, const Data& data, const int64_t* idx, int64_t n_idx, int64_t n) {
+    double loss_sum = 0.0;
+    const int64_t chunk = t.model->has_batch_norm() ? std::max<int64_t>(n, 1) : kChunkExamples;
+    for_each_chunk(data, idx, n_idx, chunk, [&](const Batch& batch) {
+        const auto sum = per_example_loss(t.model->forward(batch.x), batch, data).sum();
+        loss_sum += sum.to(torch::kFloat64).item<double>();
+        if (sum.requires_grad()) (sum / static_cast<double>(n)).backward();
+    });
+    return loss_sum / static_cast<double>(n);
+}
+
+double step_gradients(Trainer& t, const Data& data, const int64_t* idx, int64_t n_idx, int64_t n) {
+    TrainingMode mode(t);
+    if (t.any_penalty()) return penalty_gradients(t, data, idx, n_idx);
+    if (t.regularizers.winsorize == 0) return plain_gradients(t, data, idx, n_idx, n);
+    double mean_loss = 0.0;
+    for_each_chunk(data, idx, n_idx, std::numeric_limits<int64_t>::max(), [&](const Batch& batch) {
+        mean_loss = winsorized_gradients(*t.model, batch, data, t.regularizers.winsorize);
+    });
+    return mean_loss;
+}
+
+void clear_gradients(const Trainer& t) {
+    for (const auto& p : t.model->trainable_parameters()) const_cast<torch::Tensor&>(p).mutable_grad() = torch::Tensor();
+}
+
+}  // namespace
+
+bool Trainer::any_penalty() const {
+    const auto& r = regularizers;
+    return r.grad_norm > 0 || r.mgs_trace > 0 || r.mgs_logdet > 0 || r.datagrad > 0 || r.spectreg > 0;
+}
+
+}  // namespace gs
+
 extern "C" int32_t gs_trainer_step(gs_trainer* trainer, gs_data* data, const int64_t* idx, int64_t n_idx,
                                    double learning_rate, double* loss_before) {
     return gs::guard("gs_trainer_step", [&] {
@@ -158,29 +246,35 @@ extern "C" int32_t gs_trainer_step(gs_trainer* trainer, gs_data* data, const int
         gs::require(std::isfinite(learning_rate) && learning_rate >= 0, "learning rate must be finite and >= 0");
         auto& t = trainer->trainer;
         const int64_t n = idx == nullptr ? data->data.count() : n_idx;
-        double loss_sum = 0.0;
-        // Chunks accumulate ∂(Σ_chunk L_i / n)/∂θ into .grad: the gradient of the mean loss, in bounded memory.
-        // BatchNorm mixes the examples of a batch, so a model with it takes the whole batch in one piece.
-        const int64_t chunk = t.model->has_batch_norm() ? std::max<int64_t>(n, 1) : gs::kChunkExamples;
-        t.model->training = true;
         try {
-            gs::for_each_chunk(data->data, idx, n_idx, chunk, [&](const gs::Batch& batch) {
-                const auto sum = gs::per_example_loss(t.model->forward(batch.x), batch, data->data).sum();
-                loss_sum += sum.to(torch::kFloat64).item<double>();
-                if (sum.requires_grad()) (sum / static_cast<double>(n)).backward();
-            });
+            *loss_before = gs::step_gradients(t, data->data, idx, n_idx, n);
         } catch (...) {
-            t.model->training = false;
+            gs::clear_gradients(t);
             throw;
         }
-        t.model->training = false;
-        *loss_before = loss_sum / static_cast<double>(n);
         if (!std::isfinite(*loss_before)) {
-            for (const auto& p : t.model->trainable_parameters()) const_cast<torch::Tensor&>(p).mutable_grad() = torch::Tensor();
+            gs::clear_gradients(t);
             throw gs::DivergedError("the mean training loss is " + std::to_string(*loss_before) + " at update " +
                                     std::to_string(t.step));
         }
         t.apply_update(learning_rate);
+    });
+}
+
+extern "C" int32_t gs_trainer_set_regularizers(gs_trainer* trainer, const gs_regularizer_config* config) {
+    return gs::guard("gs_trainer_set_regularizers", [&] {
+        gs::require(trainer != nullptr && config != nullptr, "null argument");
+        const auto& c = *config;
+        gs::require(c.dropout >= 0 && c.dropout < 1, "dropout must lie in [0, 1)");
+        for (double w : {c.grad_norm, c.mgs_trace, c.mgs_logdet, c.datagrad, c.spectreg})
+            gs::require(std::isfinite(w) && w >= 0, "penalty weights must be finite and >= 0");
+        gs::require(c.winsorize >= 0, "winsorize c must be >= 0");
+        auto& t = trainer->trainer;
+        const bool penalty = c.grad_norm > 0 || c.mgs_trace > 0 || c.mgs_logdet > 0 || c.datagrad > 0 || c.spectreg > 0;
+        gs::require(c.winsorize == 0 || !penalty, "winsorized gradients do not combine with penalties");
+        gs::require(!t.model->has_batch_norm() || (c.winsorize == 0 && c.mgs_trace == 0 && c.mgs_logdet == 0),
+                    "the MGS penalties and winsorized gradients need independent examples; this model has BatchNorm layers");
+        t.regularizers = c;
     });
 }
 

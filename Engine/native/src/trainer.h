@@ -12,6 +12,10 @@ struct Trainer {
     std::vector<torch::Tensor> second;    // Adam second moment
     int64_t step = 0;
     at::Generator generator;  // for stochastic regularisers (dropout, SpectReg); saved in the state
+    gs_regularizer_config regularizers{};  // none unless gs_trainer_set_regularizers; not part of the state
+    DropoutOption dropout;                 // points at `generator` while a step runs
+
+    bool any_penalty() const;
 
     void apply_update(double learning_rate);
 };
