@@ -1,0 +1,31 @@
+using OrleansSweeps.Silo.Ledger;
+
+namespace OrleansSweeps.Silo.Hosting;
+
+/// <summary>
+/// A claimed run or aggregate on this silo: its lease, and the two ways it is stopped: drain (checkpoint and
+/// give the lease back: Ctrl-C, a cancelled sweep, the silo leaving) and lost (someone else holds it now:
+/// write nothing more).
+/// </summary>
+internal sealed class ActiveWork(Lease lease, RunClaim? run, AggregateClaim? aggregate) : IDisposable
+{
+    public Lease Lease { get; } = lease;
+
+    public RunClaim? Run { get; } = run;
+
+    public AggregateClaim? Aggregate { get; } = aggregate;
+
+    public CancellationTokenSource Drain { get; } = new();
+
+    public CancellationTokenSource Lost { get; } = new();
+
+    public static ActiveWork For(RunClaim claim) => new(claim.Lease, claim, null);
+
+    public static ActiveWork For(AggregateClaim claim) => new(claim.Lease, null, claim);
+
+    public void Dispose()
+    {
+        Drain.Dispose();
+        Lost.Dispose();
+    }
+}
