@@ -130,7 +130,7 @@ public sealed class RunCommandTests
         Assert.Equal(2, failures.Length);
         Assert.All(failures, f => Assert.Contains("/p0001/", f));
         Assert.All(failures, f => Assert.StartsWith("diverged at update", File.ReadAllText(f)));
-        var summary = File.ReadAllLines(Path.Combine(home, "sweeps", "d", "results", "summary.csv"));
+        var summary = File.ReadAllLines(Path.Combine(home, "blobs", "sweeps", "d", "results", "summary.csv"));
         Assert.StartsWith("p0000,training.lr=0.05,2,0,", summary[1]);
         Assert.StartsWith("p0001,training.lr=100000,0,2,", summary[2]);
 
