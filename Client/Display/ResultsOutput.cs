@@ -75,7 +75,11 @@ internal static class ResultsOutput
             {
                 if (i < numericFrom) json.WriteString(header[i], row[i]);
                 else if (row[i].Length == 0) json.WriteNull(header[i]);
-                else json.WriteRawValue(row[i]);
+                else
+                {
+                    json.WritePropertyName(header[i]);
+                    json.WriteRawValue(row[i]);
+                }
             }
             json.WriteEndObject();
         }
