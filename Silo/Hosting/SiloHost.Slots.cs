@@ -39,7 +39,6 @@ public sealed partial class SiloHost
             finally
             {
                 _active.TryRemove(work.Lease.Resource, out _);
-                work.Dispose();
                 _changed.Release();
             }
         }

@@ -85,7 +85,8 @@ public sealed class RunCommandTests
             Assert.Equal(130, result.ExitCode);
             Assert.Contains("interrupted", result.Stderr);
         }
-        Assert.True(Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "s").ExitCode == 0);
+        var continued = Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "s");
+        Assert.True(continued.ExitCode == 0, continued.Stderr);
         var reference = Cli.Run(dir.Path, "run", spec, "--home", dir.Combine("ref"), "--id", "s");
         Assert.True(reference.ExitCode == 0, reference.Stderr);
         AssertSameResults(dir.Combine("ref"), home, expectedRuns: 4);
