@@ -1,10 +1,10 @@
+using System.Text;
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Blobs;
-using System.Text;
 
 namespace OrleansSweeps.Silo.Results;
 
