@@ -19,6 +19,10 @@ public static class Program
     {
         var root = new RootCommand("OrleansSweeps: sweeps of neural-network trainings and their gradient statistics (GSNR, OSGR, MGS).");
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ResumeCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(CancelCommand.Create());
+        root.Subcommands.Add(ResultsCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

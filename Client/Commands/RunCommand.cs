@@ -1,72 +1,51 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
-using OrleansSweeps.Client.Display;
 using OrleansSweeps.Contracts.Specs;
-using OrleansSweeps.Engine.Interop;
-using OrleansSweeps.Silo.Hosting;
+using OrleansSweeps.Grains.Sweeps;
+using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Storage;
 
 namespace OrleansSweeps.Client.Commands;
 
 /// <summary>
-/// <c>sweeps run SPEC.yaml [--home DIR] [--id NAME] [--device cpu|cuda[:i]] [--threads N]</c>: expands the
-/// grid, runs every point × replicate in this process, writes curves under the home, prints a summary
-/// and the sweep id. Running it again continues an interrupted sweep.
+/// <c>sweeps run SPEC.yaml [--home DIR] [--id NAME] [--device cpu|cuda[:i]] [--slots N] [--threads N]</c>: submits
+/// the sweep to the home's ledger (spec copy in the blob store) and hosts a silo until every run and aggregate
+/// has completed, then prints a summary and the sweep id. Running it again continues an interrupted sweep.
 /// </summary>
 internal static partial class RunCommand
 {
     public static Command Create()
     {
         var spec = CommonOptions.Spec();
-        var home = CommonOptions.Home();
+        var hosting = new HostingOptions();
         var id = new Option<string?>("--id") { Description = "Sweep id (default: spec name + hash of the spec text)" };
-        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:i (default: the spec's device, else cpu)" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: all cores)" };
-        var command = new Command("run", "Run a sweep in this process") { spec, home, id, device, threads };
-        // Work runs off the signal-handling thread so Ctrl-C / SIGTERM can cancel it and wait for the checkpoint.
+        var command = new Command("run", "Submit a sweep and work on it in this process until it completes") { spec, id };
+        hosting.AddTo(command);
+        // Work runs off the signal-handling thread so Ctrl-C / SIGTERM can cancel it and wait for the drain.
         command.SetAction((parse, cancel) => Task.Run(() => ErrorReporting.Run(() =>
-            Execute(parse.GetValue(spec)!, parse.GetValue(home)!, parse.GetValue(id), parse.GetValue(device), parse.GetValue(threads), cancel))));
+            Execute(parse.GetValue(spec)!, parse.GetValue(id), hosting.Read(parse), cancel))));
         return command;
     }
 
-    private static int Execute(string specPath, string homePath, string? id, string? device, int? threads, CancellationToken cancel)
+    private static int Execute(string specPath, string? id, SiloSettings settings, CancellationToken cancel)
     {
         var sweep = SpecLoader.LoadFile(specPath);
         if (id is not null && !IdPattern().IsMatch(id)) throw new UsageException($"--id '{id}': use 1–100 characters of A-Z a-z 0-9 . _ -");
-        if (device is not null) CheckDevice(device);
-        if (threads is < 1) throw new UsageException($"--threads {threads}: must be at least 1");
-        NativeRuntime.SetThreads(threads ?? Environment.ProcessorCount);
-        foreach (var wanted in sweep.Points.Select(p => device ?? p.Spec.Device).Distinct()) CheckDevice(wanted);
-
-        var sweepHome = new SweepHome(homePath);
+        EmbeddedSilo.Prepare(settings, sweep);
         var sweepId = id ?? SweepHome.DefaultSweepId(sweep);
-        var host = new SequentialSweepHost(sweepHome, warning => Console.Error.WriteLine($"warning: {warning}"));
-        var summaries = SweepProgress.Show(sweep, sweepId, observer => host.Run(sweep, sweepId, device, observer, cancel));
-        SummaryTable.Write(sweep, summaries);
-        var failed = summaries.Sum(s => s.Failed);
-        if (failed > 0)
+        var stores = EmbeddedStores.Open(settings.Home, create: true);
+        try
         {
-            Console.WriteLine($"sweep {sweepId}: {sweep.RunCount - failed} runs complete, {failed} failed (see failure.txt beside their curves); results under {sweepHome.SweepDirectory(sweepId)}");
-            Console.Error.WriteLine($"error: sweep {sweepId}: {failed} of {sweep.RunCount} runs failed");
-            return ExitCodes.Failed;
+            var grain = new SweepGrain(sweepId, new LedgerSweepStore(stores.Ledger, stores.Blobs));
+            grain.Submit(sweep);
+            return EmbeddedSilo.Host(stores, grain, sweep, settings, cancel);
         }
-        Console.WriteLine($"sweep {sweepId}: {sweep.RunCount} runs complete; curves under {sweepHome.SweepDirectory(sweepId)}");
-        return ExitCodes.Ok;
-    }
-
-    private static void CheckDevice(string device)
-    {
-        if (device == "cpu") return;
-        if (!DevicePattern().IsMatch(device)) throw new UsageException($"--device '{device}': expected cpu, cuda or cuda:i");
-        var count = NativeRuntime.CudaDeviceCount();
-        var index = device == "cuda" ? 0 : int.Parse(device.AsSpan(5));
-        if (index >= count)
-            throw new UsageException($"device '{device}': this machine's libtorch sees {count} CUDA device(s)");
+        finally
+        {
+            Blocking.Wait(stores.DisposeAsync().AsTask());
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
     private static partial Regex IdPattern();
-
-    [GeneratedRegex("^cuda(:[0-9]+)?$")]
-    private static partial Regex DevicePattern();
 }

@@ -6,16 +6,24 @@ using OrleansSweeps.Engine.Training;
 
 namespace OrleansSweeps.Grains.Runs;
 
-/// <summary>How a run ended: its curves, or the reason it failed for good.</summary>
-public sealed record RunOutcome(IReadOnlyList<CurveRow>? Curves, string? Failure, bool WasAlreadyDone);
+/// <summary>How an activation ended: the run's curves, the reason it failed for good, or a lost lease.</summary>
+public sealed record RunOutcome(IReadOnlyList<CurveRow>? Curves, string? Failure, bool WasAlreadyDone)
+{
+    /// <summary>Another holder owns the run now; this activation wrote nothing after it learned so.</summary>
+    public bool LeaseLost { get; init; }
+
+    public static RunOutcome Lost { get; } = new(null, null, false) { LeaseLost = true };
+}
 
 /// <summary>
-/// One training run as an actor: activated with its identity, spec and store, it either returns the
-/// outcome of an already ended run or trains (resuming from its latest checkpoint) and stores the
-/// outcome. Re-activating it after a crash repeats no finished work and, runs being deterministic,
-/// yields the same curves as an uninterrupted run. A diverged run is stored as failed and not retried.
+/// One training run as an actor, activated on a slot under a lease. It resumes from its latest valid
+/// checkpoint (a corrupt one falls back to the one before), checkpoints every <c>checkpoint_every</c>
+/// updates and on drain, reports each recorded step through the lease (exactly once in the ledger), and
+/// stores curves, statistics and moment vectors before marking the run complete. Runs are deterministic,
+/// so any number of interruptions yields the rows of an uninterrupted run. A diverged run is stored as
+/// failed and not retried. Every durable write is fenced: once the lease is lost the grain stops.
 /// </summary>
-public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore store)
+public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore store, IRunLease lease)
 {
     public RunId Id { get; } = id;
 
@@ -31,30 +39,64 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
 
     /// <param name="data">The point's data (shared by its replicates).</param>
     /// <param name="test">The common test set, already on the device.</param>
-    /// <param name="cancel">Stops the run after the current update, with a checkpoint.</param>
-    public RunOutcome Activate(DataPlan data, TensorData test, CancellationToken cancel)
+    /// <param name="drain">Stops the run after the current update, with a checkpoint (then throws <see cref="OperationCanceledException"/>).</param>
+    public RunOutcome Activate(DataPlan data, TensorData test, CancellationToken drain)
     {
-        if (StoredOutcome() is { } outcome) return outcome;
+        var reporter = new StepReporter(lease, Id.ToString());
+        try
+        {
+            // A previous activation may have stored the outcome and died before the ledger heard of it.
+            if (StoredOutcome() is { } stored) return Conclude(stored, reporter);
+            return Train(data, test, reporter, drain);
+        }
+        catch (LeaseLostException)
+        {
+            return RunOutcome.Lost;
+        }
+    }
+
+    private RunOutcome Train(DataPlan data, TensorData test, StepReporter reporter, CancellationToken drain)
+    {
         var train = data.TrainingSet(Id.Replicate);
         using var trainData = TensorData.Upload(train, spec.Model.Precision, device);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(drain, lease.Lost);
         var run = new TrainingRun(spec, Id.Replicate, device)
         {
-            Checkpoints = store.Checkpoints,
+            Checkpoints = new FencedCheckpoints(store.Checkpoints, lease, reporter, Id.ToString()),
             Progress = Progress,
-            MomentsRecorded = spec.Stats.Vectors ? (step, moments) => store.WriteMomentVectors(step, MomentVectors.From(moments).Serialize()) : null,
+            MomentsRecorded = spec.Stats.Vectors ? (step, moments) => WriteMoments(step, moments) : null,
         };
         try
         {
-            var rows = CurveRow.WithStats(run.Execute(train, trainData, test, cancel), run.Stats);
-            // Stats first: curves.csv marks the run complete.
+            var rows = CurveRow.WithStats(run.Execute(train, trainData, test, stop.Token), run.Stats);
+            reporter.Report(rows);
+            // Stats first: curves mark the run as ended in the store.
             if (spec.Stats.Moments || spec.Stats.MgsBatch > 0) store.WriteStats(run.Stats);
             store.WriteCurves(rows);
-            return new RunOutcome(rows, null, false);
+            return Conclude(new RunOutcome(rows, null, false), reporter);
         }
         catch (RunDivergedException e)
         {
             store.WriteFailure(e.Message);
-            return new RunOutcome(null, e.Message, false);
+            return Conclude(new RunOutcome(null, e.Message, false), reporter);
         }
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !drain.IsCancellationRequested)
+        {
+            return RunOutcome.Lost;
+        }
+    }
+
+    private void WriteMoments(int step, GradientMoments moments)
+    {
+        if (lease.Lost.IsCancellationRequested) throw new LeaseLostException($"{Id}: lease lost; moments of step {step} not written");
+        store.WriteMomentVectors(step, MomentVectors.From(moments).Serialize());
+    }
+
+    /// <summary>Tells the ledger how the run ended (its rows first, when it has curves).</summary>
+    private RunOutcome Conclude(RunOutcome outcome, StepReporter reporter)
+    {
+        if (outcome.Curves is { } rows) reporter.Report(rows);
+        var accepted = outcome.Failure is { } failure ? lease.Fail(failure) : lease.Complete();
+        return accepted ? outcome : RunOutcome.Lost;
     }
 }

@@ -21,7 +21,15 @@ public static class BlobKeys
 
     public static string Checkpoint(RunId run, int step) => $"{Run(run)}checkpoints/{step:D9}.ckpt";
 
+    public static string Checkpoints(RunId run) => $"{Run(run)}checkpoints/";
+
     public static string Curves(RunId run) => $"{Run(run)}curves.csv";
+
+    /// <summary>Per-tensor gradient statistics of a finished run.</summary>
+    public static string Stats(RunId run) => $"{Run(run)}stats.csv";
+
+    /// <summary>Why a run failed for good (e.g. it diverged).</summary>
+    public static string Failure(RunId run) => $"{Run(run)}failure.txt";
 
     public static string Moments(RunId run, int step) => $"{Run(run)}moments/{step:D9}.bin";
 

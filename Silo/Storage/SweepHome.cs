@@ -1,14 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
-using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Contracts.Specs;
+using OrleansSweeps.Silo.Blobs;
+using OrleansSweeps.Silo.Ledger.Sqlite;
 
 namespace OrleansSweeps.Silo.Storage;
 
 /// <summary>
-/// The embedded store under <c>--home</c> (default <c>.sweeps/</c>), laid out like the blob layout of
-/// DESIGN.md: <c>sweeps/{sweep}/spec.yaml</c>, <c>…/runs/{point}/{replicate}/curves.csv</c>,
-/// <c>…/runs/{point}/{replicate}/checkpoints/{step}.ckpt</c>, <c>…/results/*.csv</c>.
+/// The embedded store under <c>--home</c> (default <c>.sweeps/</c>): the ledger <c>ledger.db</c> and the blob
+/// store <c>blobs/</c>, laid out as DESIGN.md says: <c>blobs/sweeps/{sweep}/spec.yaml</c>,
+/// <c>…/runs/{point}/{replicate}/curves.csv</c>, <c>…/checkpoints/{step}.ckpt</c>, <c>…/results/*.csv</c>.
 /// </summary>
 public sealed class SweepHome(string root)
 {
@@ -16,13 +17,13 @@ public sealed class SweepHome(string root)
 
     public string Root { get; } = Path.GetFullPath(root);
 
-    public string SweepDirectory(string sweep) => Path.Combine(Root, "sweeps", sweep);
+    public string LedgerPath => Path.Combine(Root, SqliteLedger.FileName);
 
-    public string SpecPath(string sweep) => Path.Combine(SweepDirectory(sweep), "spec.yaml");
+    /// <summary>Whether a ledger was ever created here (verbs other than <c>run</c> need one).</summary>
+    public bool Exists => File.Exists(LedgerPath);
 
-    public string RunDirectory(RunId id) => Path.Combine(SweepDirectory(id.Sweep), "runs", id.PointId, id.ReplicateId);
-
-    public string ResultsDirectory(string sweep) => Path.Combine(SweepDirectory(sweep), "results");
+    /// <summary>The sweep's folder in the blob store (spec, runs, aggregates, results).</summary>
+    public string SweepDirectory(string sweep) => Path.Combine(Root, FileBlobStore.DirectoryName, "sweeps", sweep);
 
     /// <summary>
     /// Default sweep id: the spec's name and the first 8 hex digits of the SHA-256 of its text, so

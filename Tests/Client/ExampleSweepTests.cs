@@ -146,7 +146,7 @@ public sealed class ExampleSweepTests
         }
         var result = Cli.Run(RepoPaths.Root, "run", spec, "--home", home.Path, "--id", name);
         Assert.True(result.ExitCode == 0, $"{name}: exit {result.ExitCode}\n{result.Stderr}");
-        return Path.Combine(home.Path, "sweeps", name);
+        return Path.Combine(home.Path, "blobs", "sweeps", name);
     }
 
     private static IReadOnlyList<CurveRow> Curves(string sweep, string point, string replicate)

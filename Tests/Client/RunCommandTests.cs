@@ -85,7 +85,8 @@ public sealed class RunCommandTests
             Assert.Equal(130, result.ExitCode);
             Assert.Contains("interrupted", result.Stderr);
         }
-        Assert.True(Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "s").ExitCode == 0);
+        var continued = Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "s");
+        Assert.True(continued.ExitCode == 0, continued.Stderr);
         var reference = Cli.Run(dir.Path, "run", spec, "--home", dir.Combine("ref"), "--id", "s");
         Assert.True(reference.ExitCode == 0, reference.Stderr);
         AssertSameResults(dir.Combine("ref"), home, expectedRuns: 4);
@@ -130,7 +131,7 @@ public sealed class RunCommandTests
         Assert.Equal(2, failures.Length);
         Assert.All(failures, f => Assert.Contains("/p0001/", f));
         Assert.All(failures, f => Assert.StartsWith("diverged at update", File.ReadAllText(f)));
-        var summary = File.ReadAllLines(Path.Combine(home, "sweeps", "d", "results", "summary.csv"));
+        var summary = File.ReadAllLines(Path.Combine(home, "blobs", "sweeps", "d", "results", "summary.csv"));
         Assert.StartsWith("p0000,training.lr=0.05,2,0,", summary[1]);
         Assert.StartsWith("p0001,training.lr=100000,0,2,", summary[2]);
 

@@ -16,7 +16,7 @@ public sealed class StatsCliTests
         var result = Cli.Run(dir.Path, "run", spec, "--home", dir.Combine("h"), "--id", "s");
         Assert.True(result.ExitCode == 0, result.Stderr);
 
-        var run = dir.Combine("h", "sweeps", "s", "runs", "p0000", "r000");
+        var run = dir.Combine("h", "blobs", "sweeps", "s", "runs", "p0000", "r000");
         var curves = File.ReadAllLines(Path.Combine(run, "curves.csv"));
         Assert.Equal(CurveRow.CsvHeader + "," + ModelStats.CsvHeader, curves[0]);
         Assert.Equal(1 + 5, curves.Length); // header, steps 0, 5, 10, 15, 20

@@ -11,5 +11,6 @@ internal static class BenchCommand
         GradStatsBench.Create(),
         MemoryBench.Create(),
         RegularizerBench.Create(),
+        SweepBench.Create(),
     };
 }

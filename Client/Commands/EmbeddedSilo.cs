@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using OrleansSweeps.Client.Display;
+using OrleansSweeps.Contracts.Specs;
+using OrleansSweeps.Engine.Interop;
+using OrleansSweeps.Grains.Sweeps;
+using OrleansSweeps.Silo.Activation;
+using OrleansSweeps.Silo.Hosting;
+using OrleansSweeps.Silo.Results;
+using OrleansSweeps.Silo.Storage;
+
+namespace OrleansSweeps.Client.Commands;
+
+/// <summary>
+/// What <c>run</c> and <c>resume</c> share: checking the device, slots and threads, hosting one silo on the
+/// home until the sweep finishes (with live progress), then writing and printing its results.
+/// </summary>
+internal static partial class EmbeddedSilo
+{
+    /// <summary>Checks the settings before anything is written; sets libtorch's threads (process-global, so once, before any work).</summary>
+    public static void Prepare(SiloSettings settings, SweepSpec sweep)
+    {
+        if (settings.Device is not null) CheckDevice(settings.Device);
+        if (settings.Slots is < 1) throw new UsageException($"--slots {settings.Slots}: must be at least 1");
+        if (settings.Threads is < 1) throw new UsageException($"--threads {settings.Threads}: must be at least 1");
+        foreach (var wanted in sweep.Points.Select(p => settings.Device ?? p.Spec.Device).Distinct()) CheckDevice(wanted);
+        NativeRuntime.SetThreads(settings.Threads ?? 1);
+    }
+
+    public static int Host(EmbeddedStores stores, SweepGrain grain, SweepSpec sweep, SiloSettings settings, CancellationToken cancel)
+    {
+        var before = grain.Progress();
+        if (before.RunsEnded == before.Runs) Console.Error.WriteLine($"sweep {grain.Id}: all {before.Runs} runs already done");
+        using (HomeLock.Acquire(stores.Home.Root))
+        {
+            // Holding the home lock proves every other embedded silo of this home is dead: free their leases now.
+            Blocking.Wait(stores.Ledger.ExpireSilentSilosAsync(TimeSpan.Zero, CancellationToken.None));
+            var options = new SiloOptions { Slots = settings.Slots ?? DefaultSlots(sweep, settings.Device), Device = settings.Device };
+            var progress = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
+            {
+                using var silo = new SiloHost(stores.Ledger, stores.Blobs, options, warning => Console.Error.WriteLine($"warning: {warning}")) { Observer = observer };
+                return silo.RunUntilFinishedAsync(grain.Id, cancel).GetAwaiter().GetResult();
+            });
+            if (!progress.Finished)
+            {
+                Console.Error.WriteLine($"sweep {grain.Id} was cancelled: {progress.RunsEnded} of {progress.Runs} runs ended; `sweeps resume {grain.Id}` continues it");
+                return ExitCodes.Interrupted;
+            }
+        }
+        return Report(stores, grain, sweep);
+    }
+
+    private static int Report(EmbeddedStores stores, SweepGrain grain, SweepSpec sweep)
+    {
+        var (_, summaries) = SweepCompletion.Write(grain, sweep, stores.Blobs);
+        SummaryTable.Write(sweep, summaries);
+        var failed = summaries.Sum(s => s.Failed);
+        var where = stores.Home.SweepDirectory(grain.Id);
+        if (failed > 0)
+        {
+            Console.WriteLine($"sweep {grain.Id}: {sweep.RunCount - failed} runs complete, {failed} failed (see failure.txt beside their curves); results under {where}");
+            Console.Error.WriteLine($"error: sweep {grain.Id}: {failed} of {sweep.RunCount} runs failed");
+            return ExitCodes.Failed;
+        }
+        Console.WriteLine($"sweep {grain.Id}: {sweep.RunCount} runs complete; curves under {where}; `sweeps results {grain.Id}` shows OSGR per recorded step");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>One slot per core for CPU runs; one per visible GPU when every point runs on CUDA.</summary>
+    private static int DefaultSlots(SweepSpec sweep, string? device)
+    {
+        var cuda = sweep.Points.All(p => (device ?? p.Spec.Device).StartsWith("cuda", StringComparison.Ordinal));
+        return cuda ? Math.Max(1, NativeRuntime.CudaDeviceCount()) : Environment.ProcessorCount;
+    }
+
+    private static void CheckDevice(string device)
+    {
+        if (device == "cpu") return;
+        if (!DevicePattern().IsMatch(device)) throw new UsageException($"--device '{device}': expected cpu, cuda or cuda:i");
+        var count = NativeRuntime.CudaDeviceCount();
+        var index = device == "cuda" ? 0 : int.Parse(device.AsSpan(5));
+        if (index >= count)
+            throw new UsageException($"device '{device}': this machine's libtorch sees {count} CUDA device(s)");
+    }
+
+    [GeneratedRegex("^cuda(:[0-9]+)?$")]
+    private static partial Regex DevicePattern();
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+
+namespace OrleansSweeps.Client.Commands;
+
+/// <summary>The options of the verbs that host a silo (<c>run</c>, <c>resume</c>).</summary>
+internal sealed class HostingOptions
+{
+    public Option<string> Home { get; } = CommonOptions.Home();
+
+    public Option<string?> Device { get; } = CommonOptions.Device();
+
+    public Option<int?> Slots { get; } = CommonOptions.Slots();
+
+    public Option<int?> Threads { get; } = CommonOptions.Threads();
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Home);
+        command.Options.Add(Device);
+        command.Options.Add(Slots);
+        command.Options.Add(Threads);
+    }
+
+    public SiloSettings Read(ParseResult parse) =>
+        new(parse.GetValue(Home)!, parse.GetValue(Device), parse.GetValue(Slots), parse.GetValue(Threads));
+}
+
+internal sealed record SiloSettings(string Home, string? Device, int? Slots, int? Threads);

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using OrleansSweeps.Client.Display;
+using OrleansSweeps.Grains.Sweeps;
+using OrleansSweeps.Silo.Activation;
+using OrleansSweeps.Silo.Storage;
+
+namespace OrleansSweeps.Client.Commands;
+
+/// <summary>
+/// <c>sweeps results SWEEP [--home DIR] [--format table|csv|json] [--correlations]</c>: one row per (point,
+/// recorded step) from the aggregates (empty cells where not computed or not recorded); with
+/// <c>--correlations</c>, per recorded step the Pearson correlation and least-squares line of OSGR lhs vs rhs.
+/// </summary>
+internal static class ResultsCommand
+{
+    public static Command Create()
+    {
+        var sweep = CommonOptions.Sweep();
+        var home = CommonOptions.Home();
+        var format = new Option<ResultsFormat>("--format") { Description = "table, csv or json", DefaultValueFactory = _ => ResultsFormat.Table };
+        var correlations = new Option<bool>("--correlations") { Description = "Per recorded step: points, Pearson c of osgr_lhs vs osgr_rhs, slope, intercept" };
+        var command = new Command("results", "Show a sweep's results per point and recorded step") { sweep, home, format, correlations };
+        command.SetAction(parse => ErrorReporting.Run(() =>
+            Execute(parse.GetValue(sweep)!, parse.GetValue(home)!, parse.GetValue(format), parse.GetValue(correlations))));
+        return command;
+    }
+
+    private static int Execute(string sweepId, string home, ResultsFormat format, bool correlations)
+    {
+        var stores = EmbeddedStores.Open(home, create: false);
+        try
+        {
+            var store = new LedgerSweepStore(stores.Ledger, stores.Blobs);
+            var grain = new SweepGrain(sweepId, store);
+            var spec = grain.LoadSpec();
+            var table = ResultsTable.Build(sweepId, spec, store.ReadAggregate);
+            if (correlations) ResultsOutput.WriteCorrelations(OsgrCorrelation.Of(table), format);
+            else ResultsOutput.Write(table, format);
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            Blocking.Wait(stores.DisposeAsync().AsTask());
+        }
+    }
+}

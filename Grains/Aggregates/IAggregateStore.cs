@@ -1,0 +1,22 @@
+using OrleansSweeps.Engine.Statistics;
+
+namespace OrleansSweeps.Grains.Aggregates;
+
+/// <summary>
+/// What an aggregator of one (point, step) reads and writes, adapted by the silo from the ledger and the
+/// blob store. <see cref="Complete"/> is fenced by the aggregate's lease.
+/// </summary>
+public interface IAggregateStore
+{
+    /// <summary>The M replicates' report payloads of the step, in replicate order.</summary>
+    IReadOnlyList<string> ReadReports();
+
+    /// <summary>Replicate <paramref name="replicate"/>'s moment vectors at the step; a missing or corrupt blob throws <see cref="InvalidDataException"/>.</summary>
+    MomentVectors ReadMomentVectors(int replicate);
+
+    /// <summary>Stores the per-parameter cross-run GSNR (an enveloped float64 vector).</summary>
+    void WriteCrossRunGsnr(byte[] blob);
+
+    /// <summary>Stores the result and marks the aggregate complete; false when the lease was lost.</summary>
+    bool Complete(string result);
+}

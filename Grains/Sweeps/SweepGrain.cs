@@ -1,0 +1,50 @@
+using OrleansSweeps.Contracts.Specs;
+
+namespace OrleansSweeps.Grains.Sweeps;
+
+/// <summary>
+/// A sweep as an actor: submits its grid (points with their parameters and M) to the ledger with a copy of
+/// the spec, reports progress, and completes the sweep by writing its results table once every run ended
+/// and every aggregate is computed.
+/// </summary>
+public sealed class SweepGrain(string id, ISweepStore store)
+{
+    /// <summary>Name of the results table blob (<c>results/results.csv</c>).</summary>
+    public const string ResultsName = "results";
+
+    public string Id { get; } = id;
+
+    /// <summary>
+    /// Stores the spec and registers the grid. Submitting the same spec again is a no-op (and reactivates a
+    /// cancelled sweep); a different spec under this id throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public void Submit(SweepSpec spec)
+    {
+        var stored = store.ReadSpec(Id);
+        if (stored is not null && stored != spec.Text)
+            throw new InvalidOperationException($"sweep '{Id}' already exists with a different spec; choose another --id");
+        if (stored is null) store.WriteSpec(Id, spec.Text);
+        store.Register(Id, spec.Text, spec.Points.Select(p => (p.Index, Parameters(p), p.Spec.Replicates)).ToArray());
+    }
+
+    /// <summary>The submitted spec; throws <see cref="InvalidOperationException"/> for an unknown sweep.</summary>
+    public SweepSpec LoadSpec()
+    {
+        var text = store.ReadSpec(Id) ?? throw new InvalidOperationException($"unknown sweep '{Id}'");
+        return SpecLoader.Parse(text, $"sweep '{Id}' spec.yaml");
+    }
+
+    public SweepProgress Progress() => store.Progress(Id) ?? throw new InvalidOperationException($"unknown sweep '{Id}'");
+
+    /// <summary>When the sweep has finished, writes and returns its results table; otherwise null.</summary>
+    public ResultsTable? TryComplete(SweepSpec spec)
+    {
+        if (!Progress().Finished) return null;
+        var table = ResultsTable.Build(Id, spec, store.ReadAggregate);
+        store.WriteResult(Id, ResultsName, table.ToCsv());
+        return table;
+    }
+
+    /// <summary>Grid parameters as <c>path=value</c> pairs separated by spaces.</summary>
+    public static string Parameters(SweepPoint point) => string.Join(' ', point.Parameters.Select(p => $"{p.Key}={p.Value}"));
+}

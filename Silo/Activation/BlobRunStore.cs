@@ -1,0 +1,33 @@
+using System.Text;
+using OrleansSweeps.Contracts.Identity;
+using OrleansSweeps.Engine.Training;
+using OrleansSweeps.Grains.Runs;
+using OrleansSweeps.Silo.Blobs;
+
+namespace OrleansSweeps.Silo.Activation;
+
+/// <summary>
+/// A run's durable state as blobs (DESIGN.md layout): <c>curves.csv</c> or <c>failure.txt</c> (each written
+/// once, atomically), <c>stats.csv</c>, <c>moments/{step}.bin</c> and <c>checkpoints/</c>.
+/// </summary>
+public sealed class BlobRunStore(IBlobStore blobs, RunId run, Action<string>? warn = null) : IRunStore
+{
+    public ICheckpointStore Checkpoints { get; } = new BlobCheckpointStore(blobs, run, warn);
+
+    public IReadOnlyList<CurveRow>? ReadCurves() =>
+        ReadText(BlobKeys.Curves(run)) is { } text ? CurveRow.ParseCsv(text, $"blob '{BlobKeys.Curves(run)}'") : null;
+
+    public void WriteCurves(IReadOnlyList<CurveRow> rows) => WriteText(BlobKeys.Curves(run), CurveRow.ToCsv(rows));
+
+    public void WriteStats(IReadOnlyList<StatsRow> rows) => WriteText(BlobKeys.Stats(run), StatsRow.ToCsv(rows));
+
+    public void WriteMomentVectors(int step, byte[] blob) => Blocking.Wait(blobs.PutAsync(BlobKeys.Moments(run, step), blob));
+
+    public string? ReadFailure() => ReadText(BlobKeys.Failure(run))?.Trim();
+
+    public void WriteFailure(string reason) => WriteText(BlobKeys.Failure(run), reason + "\n");
+
+    private string? ReadText(string key) => Blocking.Wait(blobs.GetAsync(key)) is { } blob ? Encoding.UTF8.GetString(blob.Content) : null;
+
+    private void WriteText(string key, string text) => Blocking.Wait(blobs.PutAsync(key, Encoding.UTF8.GetBytes(text)));
+}

@@ -1,0 +1,21 @@
+using OrleansSweeps.Grains.Runs;
+using OrleansSweeps.Silo.Ledger;
+
+namespace OrleansSweeps.Silo.Activation;
+
+/// <summary>A run's <see cref="Lease"/> in the ledger, as the grain's fenced port.</summary>
+public sealed class LedgerRunLease(ILedger ledger, Lease lease, CancellationToken lost) : IRunLease
+{
+    public Lease Lease { get; } = lease;
+
+    public CancellationToken Lost { get; } = lost;
+
+    public bool ReportStep(int step, string payload) =>
+        Blocking.Wait(ledger.ReportStepAsync(Lease, step, payload)) != ReportOutcome.Rejected;
+
+    public bool RecordCheckpoint(int step) => Blocking.Wait(ledger.RecordCheckpointAsync(Lease, step));
+
+    public bool Complete() => Blocking.Wait(ledger.CompleteRunAsync(Lease));
+
+    public bool Fail(string reason) => Blocking.Wait(ledger.FailRunAsync(Lease, reason));
+}

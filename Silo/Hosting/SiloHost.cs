@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using OrleansSweeps.Contracts.Specs;
+using OrleansSweeps.Grains.Sweeps;
+using OrleansSweeps.Silo.Activation;
+using OrleansSweeps.Silo.Blobs;
+using OrleansSweeps.Silo.Ledger;
+
+namespace OrleansSweeps.Silo.Hosting;
+
+/// <summary>
+/// A silo (DESIGN.md, "Actors"): it claims runs and aggregates from the ledger up to its free slots (the
+/// replicates of a point preferring this silo), activates their grains on slot threads, renews their leases
+/// and its heartbeat, and on cancellation drains: every run checkpoints, every lease goes back. Interrupted
+/// runs are resumed by whichever silo claims them next, from their last checkpoint.
+/// </summary>
+public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptions options, Action<string>? warn = null) : IDisposable
+{
+    private readonly ConcurrentDictionary<LeaseResource, ActiveWork> _active = new();
+    private readonly ConcurrentDictionary<string, SweepSpec> _specs = new();
+    private readonly BlockingCollection<ActiveWork> _queue = [];
+    private readonly SemaphoreSlim _changed = new(0);
+    private readonly PointDataCache _data = new(options.Slots);
+    private readonly List<Thread> _slots = [];
+    private ExceptionDispatchInfo? _fatal;
+
+    public ISweepObserver? Observer { get; init; }
+
+    public string SiloId => options.SiloId;
+
+    /// <summary>
+    /// Works until <paramref name="sweep"/> has finished (every run ended, every ready aggregate computed) or
+    /// was cancelled, and returns its progress then. On <paramref name="cancel"/>, drains and throws
+    /// <see cref="OperationCanceledException"/>; a storage or engine failure drains and is rethrown.
+    /// </summary>
+    public async Task<SweepProgress> RunUntilFinishedAsync(string sweep, CancellationToken cancel)
+    {
+        var grain = new SweepGrain(sweep, new LedgerSweepStore(ledger, blobs));
+        await ledger.HeartbeatAsync(options.SiloId, options.Slots, CancellationToken.None).ConfigureAwait(false);
+        StartSlots();
+        using var stopRenewal = new CancellationTokenSource();
+        var renewal = Task.Run(() => RenewLoopAsync(stopRenewal.Token), CancellationToken.None);
+        try
+        {
+            while (!cancel.IsCancellationRequested && _fatal is null)
+            {
+                await ClaimAsync().ConfigureAwait(false);
+                if (_active.IsEmpty && grain.Progress() is { } progress && (progress.Finished || progress.Cancelled)) return progress;
+                try
+                {
+                    await _changed.WaitAsync(options.IdlePoll, cancel).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await DrainAsync().ConfigureAwait(false);
+            await stopRenewal.CancelAsync().ConfigureAwait(false);
+            await renewal.ConfigureAwait(false);
+        }
+        _fatal?.Throw();
+        cancel.ThrowIfCancellationRequested();
+        throw new InvalidOperationException("silo loop ended without a reason");
+    }
+
+    /// <summary>Claims aggregates first (they unblock results), then runs, up to the free slots.</summary>
+    private async Task ClaimAsync()
+    {
+        var free = options.Slots - _active.Count;
+        if (free <= 0) return;
+        foreach (var claim in await ledger.ClaimAggregatesAsync(options.SiloId, free, options.LeaseDuration).ConfigureAwait(false))
+            Enqueue(ActiveWork.For(claim));
+        free = options.Slots - _active.Count;
+        if (free <= 0) return;
+        foreach (var claim in await ledger.ClaimRunsAsync(options.SiloId, free, options.LeaseDuration).ConfigureAwait(false))
+            Enqueue(ActiveWork.For(claim));
+    }
+
+    private void Enqueue(ActiveWork work)
+    {
+        _active[work.Lease.Resource] = work;
+        _queue.Add(work);
+    }
+
+    /// <summary>Stops all work with a checkpoint and waits until every lease is given back.</summary>
+    private async Task DrainAsync()
+    {
+        foreach (var work in _active.Values) await work.Drain.CancelAsync().ConfigureAwait(false);
+        while (!_active.IsEmpty) await _changed.WaitAsync(options.IdlePoll).ConfigureAwait(false);
+    }
+
+    private async Task RenewLoopAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.RenewEvery, stop).ConfigureAwait(false);
+                await ledger.HeartbeatAsync(options.SiloId, options.Slots, stop).ConfigureAwait(false);
+                foreach (var work in _active.Values)
+                {
+                    switch (await ledger.RenewAsync(work.Lease, options.LeaseDuration, stop).ConfigureAwait(false))
+                    {
+                        case RenewalOutcome.Lost:
+                            await work.Lost.CancelAsync().ConfigureAwait(false);
+                            break;
+                        case RenewalOutcome.SweepCancelled:
+                            await work.Drain.CancelAsync().ConfigureAwait(false);
+                            break;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                Fatal(e);
+            }
+        }
+    }
+
+    private void Fatal(Exception e)
+    {
+        Interlocked.CompareExchange(ref _fatal, ExceptionDispatchInfo.Capture(e), null);
+        _changed.Release();
+    }
+
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        foreach (var thread in _slots) thread.Join();
+        _data.Dispose();
+        _queue.Dispose();
+        _changed.Dispose();
+    }
+}

@@ -1,0 +1,23 @@
+namespace OrleansSweeps.Silo.Hosting;
+
+/// <summary>How a silo works: its slots, its leases and how often it polls.</summary>
+public sealed class SiloOptions
+{
+    /// <summary>Runs and aggregates executed at once, each on its own thread. Default: the processor count.</summary>
+    public int Slots { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>How long a claim or renewal holds work before another silo may take it over. Default 30 s.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Interval of lease renewals and heartbeats (well under <see cref="LeaseDuration"/>). Default 5 s.</summary>
+    public TimeSpan RenewEvery { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait between claim attempts while nothing finishes. Default 200 ms.</summary>
+    public TimeSpan IdlePoll { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Device for every run (cpu, cuda, cuda:i), or null for each spec's own. Default null.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>This silo's name in the ledger (lease owner). Default: host name, process id and a random suffix.</summary>
+    public string SiloId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+}
