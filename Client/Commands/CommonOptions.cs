@@ -23,4 +23,9 @@ internal static class CommonOptions
     {
         Description = "libtorch intra-op threads of the process (default 1; results are identical for any --slots at the same --threads)",
     };
+
+    public static Option<double?> CheckpointInterval() => new("--checkpoint-interval")
+    {
+        Description = "Least seconds between a run's periodic checkpoints (default 10; 0: every checkpoint_every updates). A drain always checkpoints",
+    };
 }

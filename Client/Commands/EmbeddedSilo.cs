@@ -22,6 +22,8 @@ internal static partial class EmbeddedSilo
         if (settings.Device is not null) CheckDevice(settings.Device);
         if (settings.Slots is < 1) throw new UsageException($"--slots {settings.Slots}: must be at least 1");
         if (settings.Threads is < 1) throw new UsageException($"--threads {settings.Threads}: must be at least 1");
+        if (settings.CheckpointInterval is < 0 or > 86400 || settings.CheckpointInterval is double.NaN)
+            throw new UsageException($"--checkpoint-interval {settings.CheckpointInterval}: must be 0 to 86400 seconds");
         foreach (var wanted in sweep.Points.Select(p => settings.Device ?? p.Spec.Device).Distinct()) CheckDevice(wanted);
         NativeRuntime.SetThreads(settings.Threads ?? 1);
     }
@@ -34,7 +36,12 @@ internal static partial class EmbeddedSilo
         {
             // Holding the home lock proves every other embedded silo of this home is dead: free their leases now.
             Blocking.Wait(stores.Ledger.ExpireSilentSilosAsync(TimeSpan.Zero, CancellationToken.None));
-            var options = new SiloOptions { Slots = settings.Slots ?? DefaultSlots(sweep, settings.Device), Device = settings.Device };
+            var options = new SiloOptions
+            {
+                Slots = settings.Slots ?? DefaultSlots(sweep, settings.Device),
+                Device = settings.Device,
+                CheckpointMinInterval = settings.CheckpointInterval is { } seconds ? TimeSpan.FromSeconds(seconds) : new SiloOptions().CheckpointMinInterval,
+            };
             var progress = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
             {
                 using var silo = new SiloHost(stores.Ledger, stores.Blobs, options, warning => Console.Error.WriteLine($"warning: {warning}")) { Observer = observer };

@@ -13,16 +13,19 @@ internal sealed class HostingOptions
 
     public Option<int?> Threads { get; } = CommonOptions.Threads();
 
+    public Option<double?> CheckpointInterval { get; } = CommonOptions.CheckpointInterval();
+
     public void AddTo(Command command)
     {
         command.Options.Add(Home);
         command.Options.Add(Device);
         command.Options.Add(Slots);
         command.Options.Add(Threads);
+        command.Options.Add(CheckpointInterval);
     }
 
     public SiloSettings Read(ParseResult parse) =>
-        new(parse.GetValue(Home)!, parse.GetValue(Device), parse.GetValue(Slots), parse.GetValue(Threads));
+        new(parse.GetValue(Home)!, parse.GetValue(Device), parse.GetValue(Slots), parse.GetValue(Threads), parse.GetValue(CheckpointInterval));
 }
 
-internal sealed record SiloSettings(string Home, string? Device, int? Slots, int? Threads);
+internal sealed record SiloSettings(string Home, string? Device, int? Slots, int? Threads, double? CheckpointInterval);

@@ -27,6 +27,14 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
     /// <summary>Checkpoint storage; null: no checkpoints.</summary>
     public ICheckpointStore? Checkpoints { get; init; }
 
+    /// <summary>
+    /// A periodic checkpoint (every <c>checkpoint_every</c> updates) is skipped when less wall time than this
+    /// has passed since the last one or since the activation began: a crash then costs at most this much
+    /// recomputation, and short runs do not spend their time writing state. Runs are deterministic, so which
+    /// checkpoints exist never changes a result. A cancellation checkpoint is always written. Default zero.
+    /// </summary>
+    public TimeSpan CheckpointMinInterval { get; init; }
+
     /// <summary>θ0's seed for this replicate (shared by all replicates unless <c>model.share_init</c> is false).</summary>
     public ulong InitSeed => spec.Model.ShareInit
         ? SeedScheme.Derive(spec.Seed, "init")
@@ -49,6 +57,7 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
         var recorder = spec.Stats.Moments || spec.Stats.MgsBatch > 0 ? new StatsRecorder(spec, replicate, model, trainData, train.Count, train.Outputs) : null;
         var diagnostics = DiagnosticsRecorder.For(spec, replicate, model, trainData, train);
         var step = 0;
+        var sinceCheckpoint = System.Diagnostics.Stopwatch.StartNew();
 
         if (Checkpoints?.LoadLatest() is { } checkpoint)
         {
@@ -108,8 +117,12 @@ public sealed class TrainingRun(RunSpec spec, int replicate, string device)
             }
             if (measurement is not null) _stats.AddRange(recorder!.Complete(measurement, updated: true));
             Progress?.Invoke(step + 1);
-            if (spec.CheckpointEvery > 0 && (step + 1) % spec.CheckpointEvery == 0 && step + 1 < training.Steps)
-                Checkpoints?.Save(Snapshot(step + 1, rows, trainer, diagnostics));
+            if (Checkpoints is not null && spec.CheckpointEvery > 0 && (step + 1) % spec.CheckpointEvery == 0 && step + 1 < training.Steps
+                && sinceCheckpoint.Elapsed >= CheckpointMinInterval)
+            {
+                Checkpoints.Save(Snapshot(step + 1, rows, trainer, diagnostics));
+                sinceCheckpoint.Restart();
+            }
         }
         return rows;
     }

@@ -24,10 +24,11 @@ public sealed class AggregatorGrain(AggregateId id, RunSpec spec, IAggregateStor
     public AggregateResult? Activate()
     {
         var payloads = store.ReadReports();
-        var rows = payloads.Select((p, m) => StepReportPayload.Parse(p, $"{Id} replicate {m}")).ToArray();
+        var reports = payloads.Select((p, m) => StepReportPayload.Parse(p, $"{Id} replicate {m}")).ToArray();
+        var rows = reports.Select(r => r.Row).ToArray();
         if (rows.Any(r => r.Step != Id.Step)) throw new InvalidDataException($"{Id}: a report of another step was handed to this aggregate");
         var values = Scalars(rows);
-        if (spec.Stats.Vectors && rows.All(r => r.Stats is not null)) AddCrossRun(values, rows.Length);
+        if (spec.Stats.Vectors && rows.All(r => r.Stats is not null)) AddCrossRun(values, reports);
         var result = new AggregateResult(Id.Step, rows.Length, values);
         return store.Complete(result.Format()) ? result : null;
     }
@@ -60,9 +61,10 @@ public sealed class AggregatorGrain(AggregateId id, RunSpec spec, IAggregateStor
     }
 
     /// <summary>eq. 21, 22, 24 from the M replicates' per-parameter vectors; stores r_j as a blob.</summary>
-    private void AddCrossRun(Dictionary<string, double> values, int replicates)
+    private void AddCrossRun(Dictionary<string, double> values, StepReport[] reports)
     {
-        var vectors = Enumerable.Range(0, replicates).Select(store.ReadMomentVectors)
+        var vectors = reports.Select((r, m) => store.ReadMomentVectors(m, r.Moments
+                ?? throw new InvalidDataException($"{Id} replicate {m}: the report names no moment vectors")))
             .Select(v => ((IReadOnlyList<float>)v.Mean, (IReadOnlyList<float>)v.Variance)).ToArray();
         var estimator = new OsgrEstimator(vectors, spec.TrainSize);
         var gsnr = new double[estimator.Variance.Length];

@@ -1,4 +1,5 @@
 using OrleansSweeps.Engine.Statistics;
+using OrleansSweeps.Grains.Runs;
 
 namespace OrleansSweeps.Grains.Aggregates;
 
@@ -11,8 +12,11 @@ public interface IAggregateStore
     /// <summary>The M replicates' report payloads of the step, in replicate order.</summary>
     IReadOnlyList<string> ReadReports();
 
-    /// <summary>Replicate <paramref name="replicate"/>'s moment vectors at the step; a missing or corrupt blob throws <see cref="InvalidDataException"/>.</summary>
-    MomentVectors ReadMomentVectors(int replicate);
+    /// <summary>
+    /// Replicate <paramref name="replicate"/>'s moment vectors at the step, from the range its report names;
+    /// a missing or corrupt range throws <see cref="InvalidDataException"/>.
+    /// </summary>
+    MomentVectors ReadMomentVectors(int replicate, MomentsLocator at);
 
     /// <summary>Stores the per-parameter cross-run GSNR (an enveloped float64 vector).</summary>
     void WriteCrossRunGsnr(byte[] blob);

@@ -4,18 +4,29 @@ namespace OrleansSweeps.Grains.Runs;
 
 /// <summary>
 /// The run's checkpoint store seen through its lease: a save is refused once the lease is known lost
-/// (no stale checkpoint overwrites the new holder's), and each durable checkpoint is then recorded in the
-/// ledger and its finished rows reported, so reports never run ahead of what a resume can reproduce.
+/// (no stale checkpoint overwrites the new holder's). The checkpoint's finished rows are reported before it
+/// is written, so every step up to a stored checkpoint has been reported (with its moment vectors, which
+/// live only in memory until then) and an activation resuming from it reports only later steps. Runs are
+/// deterministic, so a report made before a crash equals the one a resumed activation would make.
 /// </summary>
 internal sealed class FencedCheckpoints(ICheckpointStore inner, IRunLease lease, StepReporter reporter, string run) : ICheckpointStore
 {
-    public Checkpoint? LoadLatest() => inner.LoadLatest();
+    /// <summary>The run's first activation: there is nothing to load.</summary>
+    public bool NothingStored { get; init; }
+
+    public Checkpoint? LoadLatest()
+    {
+        var latest = NothingStored ? null : inner.LoadLatest();
+        // Its rows (not its step: a row of step t is finished only after update t) were reported before it was saved.
+        if (latest is { Rows.Count: > 0 }) reporter.ReportedThrough(latest.Rows.Max(r => r.Step));
+        return latest;
+    }
 
     public void Save(Checkpoint checkpoint)
     {
         if (lease.Lost.IsCancellationRequested) throw new LeaseLostException($"{run}: lease lost; checkpoint of step {checkpoint.Step} not written");
+        reporter.Report(CurveRow.WithStats(checkpoint.Rows, checkpoint.Stats));
         inner.Save(checkpoint);
         if (!lease.RecordCheckpoint(checkpoint.Step)) throw new LeaseLostException($"{run}: lease lost; checkpoint of step {checkpoint.Step} not recorded");
-        reporter.Report(CurveRow.WithStats(checkpoint.Rows, checkpoint.Stats));
     }
 }

@@ -10,8 +10,11 @@ public interface IRunLease
     /// <summary>Cancelled when the silo learns the lease is gone (a renewal found another holder).</summary>
     CancellationToken Lost { get; }
 
-    /// <summary>Records one recorded step's report, exactly once per (run, step); a repeat is ignored and returns true.</summary>
-    bool ReportStep(int step, string payload);
+    /// <summary>
+    /// Records the reports of several recorded steps at once, each exactly once per (run, step): a repeat is
+    /// ignored. False, with nothing recorded, when the lease is lost.
+    /// </summary>
+    bool ReportSteps(IReadOnlyList<(int Step, string Payload)> reports);
 
     /// <summary>Records that the checkpoint of <paramref name="step"/> is durable (the next activation resumes from it).</summary>
     bool RecordCheckpoint(int step);

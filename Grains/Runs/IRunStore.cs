@@ -16,8 +16,11 @@ public interface IRunStore
     /// <summary>Stores the run's gradient-statistics rows; called before <see cref="WriteCurves"/>.</summary>
     void WriteStats(IReadOnlyList<StatsRow> rows);
 
-    /// <summary>Stores the per-parameter moment vectors of one recorded step (a "moments" binary blob).</summary>
-    void WriteMomentVectors(int step, byte[] blob);
+    /// <summary>
+    /// Stores the enveloped moment vectors of the recorded steps <paramref name="firstStep"/> to
+    /// <paramref name="lastStep"/>, concatenated, as one blob; returns its key (for <see cref="MomentsLocator"/>).
+    /// </summary>
+    string WriteMomentBatch(int firstStep, int lastStep, byte[] blob);
 
     /// <summary>Why the run failed for good (e.g. it diverged), or null.</summary>
     string? ReadFailure();

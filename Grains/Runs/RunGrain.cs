@@ -30,6 +30,15 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
     /// <summary>Called after every update with the number of updates done.</summary>
     public Action<int>? Progress { get; init; }
 
+    /// <summary>See <see cref="TrainingRun.CheckpointMinInterval"/>.</summary>
+    public TimeSpan CheckpointMinInterval { get; init; }
+
+    /// <summary>
+    /// The ledger says no activation of this run ever began (its first claim), so there is no stored outcome
+    /// or checkpoint to look for: the activation skips those reads.
+    /// </summary>
+    public bool FirstActivation { get; init; }
+
     /// <summary>The stored outcome, or null when the run still has work to do.</summary>
     public RunOutcome? StoredOutcome()
     {
@@ -42,11 +51,11 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
     /// <param name="drain">Stops the run after the current update, with a checkpoint (then throws <see cref="OperationCanceledException"/>).</param>
     public RunOutcome Activate(DataPlan data, TensorData test, CancellationToken drain)
     {
-        var reporter = new StepReporter(lease, Id.ToString());
+        var reporter = new StepReporter(lease, store, Id.ToString());
         try
         {
             // A previous activation may have stored the outcome and died before the ledger heard of it.
-            if (StoredOutcome() is { } stored) return Conclude(stored, reporter);
+            if (!FirstActivation && StoredOutcome() is { } stored) return Conclude(stored, reporter);
             return Train(data, test, reporter, drain);
         }
         catch (LeaseLostException)
@@ -62,9 +71,10 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(drain, lease.Lost);
         var run = new TrainingRun(spec, Id.Replicate, device)
         {
-            Checkpoints = new FencedCheckpoints(store.Checkpoints, lease, reporter, Id.ToString()),
+            Checkpoints = new FencedCheckpoints(store.Checkpoints, lease, reporter, Id.ToString()) { NothingStored = FirstActivation },
+            CheckpointMinInterval = CheckpointMinInterval,
             Progress = Progress,
-            MomentsRecorded = spec.Stats.Vectors ? (step, moments) => WriteMoments(step, moments) : null,
+            MomentsRecorded = spec.Stats.Vectors ? (step, moments) => reporter.AddMoments(step, MomentVectors.From(moments).Serialize()) : null,
         };
         try
         {
@@ -84,12 +94,6 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
         {
             return RunOutcome.Lost;
         }
-    }
-
-    private void WriteMoments(int step, GradientMoments moments)
-    {
-        if (lease.Lost.IsCancellationRequested) throw new LeaseLostException($"{Id}: lease lost; moments of step {step} not written");
-        store.WriteMomentVectors(step, MomentVectors.From(moments).Serialize());
     }
 
     /// <summary>Tells the ledger how the run ended (its rows first, when it has curves).</summary>

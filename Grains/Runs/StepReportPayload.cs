@@ -2,24 +2,40 @@ using OrleansSweeps.Engine.Training;
 
 namespace OrleansSweeps.Grains.Runs;
 
+/// <summary>One recorded step as the aggregator reads it: the run's curve row and, when vectors were recorded, where they are.</summary>
+public sealed record StepReport(CurveRow Row, MomentsLocator? Moments);
+
 /// <summary>
-/// The text a run reports for one recorded step: a version line, then the step's curve row (with its
-/// model-level statistics and diagnostics when recorded) as a one-row curves CSV. Doubles are written
-/// with the shortest round-trip text, so the aggregator sees exactly the run's numbers.
+/// The text a run reports for one recorded step: a version line, an optional <c>moments KEY OFFSET LENGTH</c>
+/// line (<see cref="MomentsLocator"/>), then the step's curve row (with its model-level statistics and
+/// diagnostics when recorded) as a one-row curves CSV. Doubles are written with the shortest round-trip
+/// text, so the aggregator sees exactly the run's numbers.
 /// </summary>
 public static class StepReportPayload
 {
-    public const string Version = "step-report/1";
+    public const string Version = "step-report/2";
 
-    public static string Format(CurveRow row) => Version + "\n" + CurveRow.ToCsv([row]);
+    private const string MomentsPrefix = "moments ";
 
-    public static CurveRow Parse(string payload, string source)
+    public static string Format(CurveRow row, MomentsLocator? moments = null) =>
+        Version + "\n" + (moments is null ? "" : MomentsPrefix + moments.Format() + "\n") + CurveRow.ToCsv([row]);
+
+    public static StepReport Parse(string payload, string source)
     {
         var newline = payload.IndexOf('\n', StringComparison.Ordinal);
         if (newline < 0 || payload[..newline] != Version)
             throw new InvalidDataException($"{source}: not a '{Version}' step report");
-        var rows = CurveRow.ParseCsv(payload[(newline + 1)..], source);
+        var rest = payload[(newline + 1)..];
+        MomentsLocator? moments = null;
+        if (rest.StartsWith(MomentsPrefix, StringComparison.Ordinal))
+        {
+            var end = rest.IndexOf('\n', StringComparison.Ordinal);
+            if (end < 0) throw new InvalidDataException($"{source}: step report ends after its moments line");
+            moments = MomentsLocator.Parse(rest[MomentsPrefix.Length..end], source);
+            rest = rest[(end + 1)..];
+        }
+        var rows = CurveRow.ParseCsv(rest, source);
         if (rows.Count != 1) throw new InvalidDataException($"{source}: a step report holds one row, found {rows.Count}");
-        return rows[0];
+        return new StepReport(rows[0], moments);
     }
 }

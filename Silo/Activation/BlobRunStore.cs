@@ -21,7 +21,12 @@ public sealed class BlobRunStore(IBlobStore blobs, RunId run, Action<string>? wa
 
     public void WriteStats(IReadOnlyList<StatsRow> rows) => WriteText(BlobKeys.Stats(run), StatsRow.ToCsv(rows));
 
-    public void WriteMomentVectors(int step, byte[] blob) => Blocking.Wait(blobs.PutAsync(BlobKeys.Moments(run, step), blob));
+    public string WriteMomentBatch(int firstStep, int lastStep, byte[] blob)
+    {
+        var key = BlobKeys.Moments(run, firstStep, lastStep);
+        Blocking.Wait(blobs.PutAsync(key, blob));
+        return key;
+    }
 
     public string? ReadFailure() => ReadText(BlobKeys.Failure(run))?.Trim();
 

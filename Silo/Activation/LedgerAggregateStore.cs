@@ -1,6 +1,7 @@
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Engine.Statistics;
 using OrleansSweeps.Grains.Aggregates;
+using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Silo.Blobs;
 using OrleansSweeps.Silo.Ledger;
 
@@ -12,11 +13,15 @@ public sealed class LedgerAggregateStore(ILedger ledger, IBlobStore blobs, Aggre
     public IReadOnlyList<string> ReadReports() =>
         Blocking.Wait(ledger.ReadReportsAsync(aggregate)).Select(r => r.Payload).ToArray();
 
-    public MomentVectors ReadMomentVectors(int replicate)
+    public MomentVectors ReadMomentVectors(int replicate, MomentsLocator at)
     {
-        var key = BlobKeys.Moments(new RunId(aggregate.Sweep, aggregate.Point, replicate), aggregate.Step);
-        var blob = Blocking.Wait(blobs.GetAsync(key)) ?? throw new InvalidDataException($"blob '{key}': moment vectors missing");
-        return MomentVectors.Deserialize(blob.Content, $"blob '{key}'");
+        var run = BlobKeys.Run(new RunId(aggregate.Sweep, aggregate.Point, replicate));
+        // The locator comes from the ledger; it must name this replicate's own blob.
+        if (!at.Key.StartsWith(run, StringComparison.Ordinal)) throw new InvalidDataException($"{aggregate} replicate {replicate}: moments locator '{at.Key}' is outside the run");
+        var source = $"blob '{at.Key}' bytes {at.Offset}+{at.Length}";
+        var bytes = Blocking.Wait(blobs.GetRangeAsync(at.Key, at.Offset, at.Length)) ?? throw new InvalidDataException($"{source}: moment vectors missing");
+        if (bytes.Length != at.Length) throw new InvalidDataException($"{source}: truncated ({bytes.Length} bytes)");
+        return MomentVectors.Deserialize(bytes, source);
     }
 
     public void WriteCrossRunGsnr(byte[] blob) => Blocking.Wait(blobs.PutAsync(BlobKeys.Aggregate(aggregate), blob));

@@ -10,8 +10,8 @@ public sealed class LedgerRunLease(ILedger ledger, Lease lease, CancellationToke
 
     public CancellationToken Lost { get; } = lost;
 
-    public bool ReportStep(int step, string payload) =>
-        Blocking.Wait(ledger.ReportStepAsync(Lease, step, payload)) != ReportOutcome.Rejected;
+    public bool ReportSteps(IReadOnlyList<(int Step, string Payload)> reports) =>
+        Blocking.Wait(ledger.ReportStepsAsync(Lease, reports.Select(r => new StepPayload(r.Step, r.Payload)).ToArray()));
 
     public bool RecordCheckpoint(int step) => Blocking.Wait(ledger.RecordCheckpointAsync(Lease, step));
 

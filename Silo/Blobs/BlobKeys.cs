@@ -31,11 +31,29 @@ public static class BlobKeys
     /// <summary>Why a run failed for good (e.g. it diverged).</summary>
     public static string Failure(RunId run) => $"{Run(run)}failure.txt";
 
-    public static string Moments(RunId run, int step) => $"{Run(run)}moments/{step:D9}.bin";
+    /// <summary>The enveloped moment vectors of a run's recorded steps <paramref name="first"/> to <paramref name="last"/>, concatenated.</summary>
+    public static string Moments(RunId run, int first, int last) => $"{Run(run)}moments/{first:D9}-{last:D9}.bin";
 
     public static string Aggregate(AggregateId aggregate) => $"sweeps/{aggregate.Sweep}/aggregates/{aggregate.PointId}/{aggregate.Step:D9}.bin";
 
     public static string Result(string sweep, string name) => $"sweeps/{sweep}/results/{name}.csv";
+
+    /// <summary>
+    /// The kind of blob a key names, for metrics (bounded cardinality): <c>checkpoint</c>, <c>moments</c>,
+    /// <c>curves</c>, <c>stats</c>, <c>failure</c>, <c>aggregate</c>, <c>result</c>, <c>spec</c> or <c>other</c>.
+    /// </summary>
+    public static string KindOf(string key) => key switch
+    {
+        _ when key.EndsWith(".ckpt", StringComparison.Ordinal) || key.EndsWith("/checkpoints/", StringComparison.Ordinal) => "checkpoint",
+        _ when key.Contains("/moments/", StringComparison.Ordinal) => "moments",
+        _ when key.Contains("/aggregates/", StringComparison.Ordinal) => "aggregate",
+        _ when key.Contains("/results/", StringComparison.Ordinal) => "result",
+        _ when key.EndsWith("/curves.csv", StringComparison.Ordinal) => "curves",
+        _ when key.EndsWith("/stats.csv", StringComparison.Ordinal) => "stats",
+        _ when key.EndsWith("/failure.txt", StringComparison.Ordinal) => "failure",
+        _ when key.EndsWith("/spec.yaml", StringComparison.Ordinal) => "spec",
+        _ => "other",
+    };
 
     /// <summary>
     /// Throws <see cref="ArgumentException"/> unless <paramref name="key"/> is a relative path of '/'-separated

@@ -70,7 +70,7 @@ public sealed partial class FileBlobStore
         var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}{BlobKeys.TempSuffix}";
         using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
         stream.Write(content);
-        stream.Flush(flushToDisk: true);
+        stream.Flush(flushToDisk: false);
         return temp;
     }
 

@@ -52,6 +52,8 @@ public sealed partial class SiloHost
         var grain = new RunGrain(id, spec, device, new BlobRunStore(blobs, id, warn), new LedgerRunLease(ledger, claim.Lease, work.Lost.Token))
         {
             Progress = step => Observer?.StepDone(id, step),
+            CheckpointMinInterval = options.CheckpointMinInterval,
+            FirstActivation = claim.Attempt == 1,
         };
         Observer?.RunStarted(id, spec.Training.Steps, claim.CheckpointStep ?? 0);
         var data = _data.Acquire(id.Sweep, id.Point, spec, device);

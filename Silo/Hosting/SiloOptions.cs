@@ -15,6 +15,9 @@ public sealed class SiloOptions
     /// <summary>Longest wait between claim attempts while nothing finishes. Default 200 ms.</summary>
     public TimeSpan IdlePoll { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Least wall time between a run's periodic checkpoints (<c>TrainingRun.CheckpointMinInterval</c>). Default 10 s.</summary>
+    public TimeSpan CheckpointMinInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Device for every run (cpu, cuda, cuda:i), or null for each spec's own. Default null.</summary>
     public string? Device { get; init; }
 

@@ -69,6 +69,18 @@ public interface ILedger : IAsyncDisposable
     /// </summary>
     Task<ReportOutcome> ReportStepAsync(Lease lease, int step, string payload, CancellationToken cancel = default);
 
+    /// <summary>
+    /// <see cref="ReportStepAsync"/> for several steps in one transaction (a run reports what it finished
+    /// since its last report at once). False, with nothing recorded, when the lease is not current. The
+    /// default reports one by one; adapters override it with one round trip.
+    /// </summary>
+    async Task<bool> ReportStepsAsync(Lease lease, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default)
+    {
+        foreach (var report in reports)
+            if (await ReportStepAsync(lease, report.Step, report.Payload, cancel).ConfigureAwait(false) == ReportOutcome.Rejected) return false;
+        return true;
+    }
+
     Task<bool> CompleteRunAsync(Lease lease, CancellationToken cancel = default);
 
     Task<bool> FailRunAsync(Lease lease, string reason, CancellationToken cancel = default);

@@ -40,6 +40,9 @@ public sealed record SiloRecord(string Silo, int Slots, SiloState State, DateTim
 /// <summary>One replicate's report of one recorded step (the payload is the run's scalars, as text).</summary>
 public sealed record StepReport(int Replicate, int Step, string Payload);
 
+/// <summary>What a run reports for one recorded step (see <see cref="ILedger.ReportStepsAsync"/>).</summary>
+public sealed record StepPayload(int Step, string Payload);
+
 public enum ReportOutcome
 {
     /// <summary>Stored now.</summary>

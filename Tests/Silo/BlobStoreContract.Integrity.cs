@@ -6,7 +6,7 @@ namespace OrleansSweeps.Tests.Silo;
 /// <summary>Binary blobs are checked on read; a put is never seen half done.</summary>
 public abstract partial class BlobStoreContract
 {
-    private static readonly string MomentsKey = BlobKeys.Moments(new RunId("s", 0, 1), 100);
+    private static readonly string MomentsKey = BlobKeys.Moments(new RunId("s", 0, 1), 100, 100);
 
     [Fact]
     public async Task A_binary_blob_round_trips_through_its_envelope()
@@ -18,7 +18,7 @@ public abstract partial class BlobStoreContract
 
         Assert.Equal(payload, read);
         Assert.Equal([2L], header.Shape);
-        Assert.Null(await Store.GetEnvelopeAsync(BlobKeys.Moments(new RunId("s", 0, 1), 200), "moments"));
+        Assert.Null(await Store.GetEnvelopeAsync(BlobKeys.Moments(new RunId("s", 0, 1), 200, 200), "moments"));
     }
 
     [Theory]

@@ -92,7 +92,7 @@ public sealed partial class SqliteLedger : ILedger
         {
             using var connection = new SqliteConnection(_connectionString);
             connection.Open();
-            connection.Execute(null, $"PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON");
+            connection.Execute(null, $"PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL");
             if (!inTransaction) return body(connection, null);
             using var transaction = connection.BeginTransaction(deferred);
             var result = body(connection, transaction);

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using OrleansSweeps.Contracts.Identity;
+using OrleansSweeps.Silo.Ledger;
+
+namespace OrleansSweeps.Silo.Telemetry;
+
+/// <summary>
+/// An <see cref="ILedger"/> that records each call's duration in <see cref="SweepsTelemetry.LedgerDuration"/>
+/// (tag <c>sweeps.ledger.operation</c>; claim latency is <c>claim_runs</c>) and forwards it unchanged.
+/// </summary>
+public sealed class InstrumentedLedger(ILedger inner) : ILedger
+{
+    public ILedger Inner { get; } = inner;
+
+    public Task<bool> RegisterSweepAsync(SweepDefinition sweep, CancellationToken cancel = default) =>
+        Timed("register_sweep", () => Inner.RegisterSweepAsync(sweep, cancel));
+
+    public Task<bool> CancelSweepAsync(string sweep, CancellationToken cancel = default) =>
+        Timed("cancel_sweep", () => Inner.CancelSweepAsync(sweep, cancel));
+
+    public Task<SweepStatus?> GetSweepStatusAsync(string sweep, CancellationToken cancel = default) =>
+        Timed("sweep_status", () => Inner.GetSweepStatusAsync(sweep, cancel));
+
+    public Task<IReadOnlyList<SweepStatus>> ListSweepsAsync(CancellationToken cancel = default) =>
+        Timed("list_sweeps", () => Inner.ListSweepsAsync(cancel));
+
+    public Task HeartbeatAsync(string silo, int slots, CancellationToken cancel = default) =>
+        Timed("heartbeat", async () =>
+        {
+            await Inner.HeartbeatAsync(silo, slots, cancel).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task<IReadOnlyList<string>> ExpireSilentSilosAsync(TimeSpan silence, CancellationToken cancel = default) =>
+        Timed("expire_silos", () => Inner.ExpireSilentSilosAsync(silence, cancel));
+
+    public Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default) =>
+        Timed("list_silos", () => Inner.ListSilosAsync(cancel));
+
+    public Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default) =>
+        Timed("claim_runs", () => Inner.ClaimRunsAsync(owner, max, leaseDuration, cancel));
+
+    public Task<IReadOnlyList<AggregateClaim>> ClaimAggregatesAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default) =>
+        Timed("claim_aggregates", () => Inner.ClaimAggregatesAsync(owner, max, leaseDuration, cancel));
+
+    public Task<RenewalOutcome> RenewAsync(Lease lease, TimeSpan leaseDuration, CancellationToken cancel = default) =>
+        Timed("renew", () => Inner.RenewAsync(lease, leaseDuration, cancel));
+
+    public Task<bool> ReleaseAsync(Lease lease, CancellationToken cancel = default) =>
+        Timed("release", () => Inner.ReleaseAsync(lease, cancel));
+
+    public Task<bool> RecordCheckpointAsync(Lease lease, int step, CancellationToken cancel = default) =>
+        Timed("record_checkpoint", () => Inner.RecordCheckpointAsync(lease, step, cancel));
+
+    public Task<ReportOutcome> ReportStepAsync(Lease lease, int step, string payload, CancellationToken cancel = default) =>
+        Timed("report_step", () => Inner.ReportStepAsync(lease, step, payload, cancel));
+
+    public Task<bool> ReportStepsAsync(Lease lease, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default) =>
+        Timed("report_steps", () => Inner.ReportStepsAsync(lease, reports, cancel));
+
+    public Task<bool> CompleteRunAsync(Lease lease, CancellationToken cancel = default) =>
+        Timed("complete_run", () => Inner.CompleteRunAsync(lease, cancel));
+
+    public Task<bool> FailRunAsync(Lease lease, string reason, CancellationToken cancel = default) =>
+        Timed("fail_run", () => Inner.FailRunAsync(lease, reason, cancel));
+
+    public Task<IReadOnlyList<StepReport>> ReadReportsAsync(AggregateId aggregate, CancellationToken cancel = default) =>
+        Timed("read_reports", () => Inner.ReadReportsAsync(aggregate, cancel));
+
+    public Task<bool> CompleteAggregateAsync(Lease lease, string result, CancellationToken cancel = default) =>
+        Timed("complete_aggregate", () => Inner.CompleteAggregateAsync(lease, result, cancel));
+
+    public Task<string?> ReadAggregateResultAsync(AggregateId aggregate, CancellationToken cancel = default) =>
+        Timed("read_aggregate", () => Inner.ReadAggregateResultAsync(aggregate, cancel));
+
+    public ValueTask DisposeAsync() => Inner.DisposeAsync();
+
+    private static async Task<T> Timed<T>(string operation, Func<Task<T>> call)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        finally
+        {
+            SweepsTelemetry.LedgerDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, new KeyValuePair<string, object?>("sweeps.ledger.operation", operation));
+        }
+    }
+}
