@@ -10,7 +10,7 @@ namespace OrleansSweeps.Client.Reports.Plotting;
 /// </summary>
 internal static partial class SvgFigure
 {
-    public const int Width = 760;
+    public const int Width = 800;
     public const int MinHeight = 380;
     public const double PlotLeft = 80;
     public const double PlotRight = 500;
@@ -19,7 +19,7 @@ internal static partial class SvgFigure
     public const double MarkerRadius = 4;
     private const double LegendLeft = 516;
     private const double LegendRow = 18;
-    private const int MaxLegendChars = 40;
+    private const int MaxLegendChars = 42;
 
     public static (PlotScale X, PlotScale Y) Scales(FigureSpec spec)
     {

@@ -29,7 +29,7 @@ internal static class GradientSections
         var figures = new List<FigureSpec>();
         var notes = new List<string>();
         if (trace.Count > 0)
-            figures.Add(new FigureSpec("mgs-trace", "MGS kernel trace during training", CurveSeries.StepLabel, "trace K = Σ_{i,c} ‖∂f_c(x_i)/∂θ‖²  (logit² per unit θ²)", trace));
+            figures.Add(new FigureSpec("mgs-trace", "MGS kernel trace during training", CurveSeries.StepLabel, "trace K = Σ_{i,c} ‖∂f_c(x_i)/∂θ‖²  (logit²/θ²)", trace));
         else notes.Add(Omitted("MGS trace curves", "mgs_trace_mean", "stats.mgs_batch is 0", data));
         if (logDet.Count > 0)
             figures.Add(new FigureSpec("mgs-logdet", "MGS kernel log-determinant during training", CurveSeries.StepLabel, "log det K  (natural log)", logDet) { LogY = false });

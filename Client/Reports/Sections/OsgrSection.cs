@@ -67,9 +67,9 @@ internal static class OsgrSection
         };
     }
 
-    /// <summary>The fit's legend text: slope, intercept and Pearson c to 3 decimals.</summary>
+    /// <summary>The least-squares line's legend text: slope, intercept and Pearson c to 3 decimals.</summary>
     public static string FitLabel(OsgrCorrelation fit) =>
-        $"least squares: y = {fit.Slope.ToString("0.000", CultureInfo.InvariantCulture)}x "
+        $"fit: y = {fit.Slope.ToString("0.000", CultureInfo.InvariantCulture)}x "
         + $"{(fit.Intercept < 0 ? "−" : "+")} {Math.Abs(fit.Intercept).ToString("0.000", CultureInfo.InvariantCulture)}, "
         + $"c = {fit.Pearson.ToString("0.000", CultureInfo.InvariantCulture)}";
 
