@@ -1,0 +1,41 @@
+using System.CommandLine;
+using OrleansSweeps.Client.Reports;
+using OrleansSweeps.Silo.Activation;
+using OrleansSweeps.Silo.Storage;
+
+namespace OrleansSweeps.Client.Commands;
+
+/// <summary>
+/// <c>sweeps report SWEEP [--home DIR] --out DIR</c>: a self-contained HTML page of the sweep's figures and tables
+/// (see <see cref="ReportWriter"/>); a sweep still running or cancelled gets a report of what exists, with a banner.
+/// </summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var sweep = CommonOptions.Sweep();
+        var home = CommonOptions.Home();
+        var output = new Option<string>("--out") { Description = "Directory for index.html, figures/*.svg and tables/*.csv (created if missing)", Required = true };
+        var command = new Command("report", "Write an HTML report of a sweep's figures and tables") { sweep, home, output };
+        command.SetAction(parse => ErrorReporting.Run(() => Execute(parse.GetValue(sweep)!, parse.GetValue(home)!, parse.GetValue(output)!)));
+        return command;
+    }
+
+    private static int Execute(string sweepId, string home, string output)
+    {
+        var stores = EmbeddedStores.Open(home, create: false);
+        try
+        {
+            var data = ReportData.Load(stores, sweepId);
+            var sections = ReportWriter.Sections(data);
+            var page = ReportWriter.Write(output, data, sections);
+            Console.WriteLine($"report: {page} ({sections.Sum(s => s.Figures.Count)} figures, {sections.Sum(s => s.Tables.Count)} tables)");
+            if (ReportPage.Banner(data.Progress, data.AggregatesPending, data.Results.Rows.Count) is { } banner) Console.WriteLine(banner);
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            Blocking.Wait(stores.DisposeAsync().AsTask());
+        }
+    }
+}
