@@ -42,31 +42,33 @@ internal sealed class BlobRestClient : IDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            string failure;
-            Exception? error = null;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel))
-            {
-                timeout.CancelAfter(_attemptTimeout);
-                try
-                {
-                    using var request = build();
-                    request.Headers.Add("x-ms-version", ApiVersion);
-                    _signer.Sign(request);
-                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-                    var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-                    var answer = BlobResponse.Read(response, body, retried: attempt > 1);
-                    if (!IsTransient(answer.Status)) return Checked(answer, what);
-                    failure = $"{(int)answer.Status} {answer.ErrorCode}".TrimEnd();
-                }
-                catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancel.IsCancellationRequested))
-                {
-                    error = e;
-                    failure = e is OperationCanceledException ? $"no answer within {_attemptTimeout.TotalSeconds:F0} s" : Reason(e);
-                }
-            }
+            var (answer, error) = await AttemptAsync(build, attempt, cancel).ConfigureAwait(false);
+            if (answer is not null && !IsTransient(answer.Status)) return Checked(answer, what);
+            var failure = answer is not null ? $"{(int)answer.Status} {answer.ErrorCode}".TrimEnd()
+                : error is OperationCanceledException ? $"no answer within {_attemptTimeout.TotalSeconds:F0} s" : Reason(error!);
             if (attempt >= _retry.MaxAttempts)
                 throw new StorageUnavailableException($"{Where}: {what}: no success after {attempt} attempts ({failure})", error);
             await Task.Delay(_retry.DelayBefore(attempt + 1), cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One attempt: the answer, or the transport failure (refused, reset, timed out) that may be retried.</summary>
+    private async Task<(BlobResponse? Answer, Exception? Error)> AttemptAsync(Func<HttpRequestMessage> build, int attempt, CancellationToken cancel)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(_attemptTimeout);
+        using var request = build();
+        request.Headers.Add("x-ms-version", ApiVersion);
+        _signer.Sign(request);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            return (BlobResponse.Read(response, body, retried: attempt > 1), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancel.IsCancellationRequested))
+        {
+            return (null, e);
         }
     }
 
