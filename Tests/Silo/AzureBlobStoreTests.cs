@@ -61,6 +61,17 @@ public sealed partial class AzureBlobStoreTests(AzuriteServer azurite) : BlobSto
         Assert.Equal(6 << 20, (await Store.GetAsync("k/big"))!.Content.Length);
     }
 
+    [Fact]
+    public async Task Keys_with_spaces_reserved_and_non_ascii_characters_are_signed_and_listed_as_given()
+    {
+        string[] keys = ["k/a b+c", "k/é=ü&?#", "k/100%;x", "k/点"];
+        foreach (var key in keys) await Store.PutAsync(key, Bytes(key), BlobCondition.CreateOnly);
+
+        foreach (var key in keys) Assert.Equal(Bytes(key), (await Store.GetAsync(key))!.Content);
+        Assert.Equal(keys.Order(StringComparer.Ordinal), (await Store.ListAsync("k/", 10)).Items.Select(i => i.Key));
+        Assert.True(await Store.DeleteAsync(keys[1]));
+    }
+
     public void Dispose()
     {
         _azure?.Dispose();
