@@ -45,6 +45,8 @@ public sealed partial class AzureBlobStore
         return answer.Status switch
         {
             HttpStatusCode.OK => true,
+            // A replayed release whose first attempt landed finds no lease: released either way.
+            HttpStatusCode.Conflict when action == "release" && answer.Retried => true,
             HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed => false,
             _ => throw LeaseError(answer, key, action),
         };
