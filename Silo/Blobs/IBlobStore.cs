@@ -5,7 +5,7 @@ namespace OrleansSweeps.Silo.Blobs;
 /// the layout of DESIGN.md ("Data that flows"; see <see cref="BlobKeys"/>). A put is atomic: readers see
 /// the old content or the new, never a part. Binary blobs are framed by <c>BinaryEnvelope</c> (header +
 /// SHA-256) through <see cref="BlobEnvelopes"/>, so corruption is detected on read.
-/// Adapters: the filesystem (embedded default, <c>{home}/blobs</c>); Azure Blob Storage (issue 6). Both
+/// Adapters: the filesystem (embedded default, <c>{home}/blobs</c>); Azure Blob Storage (<c>Azure/AzureBlobStore</c>). Both
 /// pass <c>Tests/Silo/BlobStoreContract.cs</c>. Keys that are not valid (<see cref="BlobKeys.Validate"/>)
 /// throw <see cref="ArgumentException"/>.
 /// </summary>

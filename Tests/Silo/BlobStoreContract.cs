@@ -6,7 +6,7 @@ namespace OrleansSweeps.Tests.Silo;
 
 /// <summary>
 /// What every <see cref="IBlobStore"/> adapter must do, written once: the filesystem store runs it here,
-/// the Azure Blob adapter (issue 6) by deriving another class. Each test gets a fresh, empty store.
+/// the Azure Blob adapter in AzureBlobStoreTests (on Azurite). Each test gets a fresh, empty store.
 /// </summary>
 public abstract partial class BlobStoreContract
 {
