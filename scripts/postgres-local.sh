@@ -67,13 +67,12 @@ create() {
   rm -f "$pwfile"
   cat >>"$data/postgresql.conf" <<EOF
 
-# scripts/postgres-local.sh: loopback only, fast and not crash-safe.
+# scripts/postgres-local.sh: loopback only; fsync off: survives a server crash, not a machine crash.
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
 max_connections = 300
 fsync = off
-synchronous_commit = off
 full_page_writes = off
 EOF
   echo "$port" >"$dir/port"

@@ -24,6 +24,9 @@ internal static class PostgresFailures
 {
     public static PostgresFailure Classify(Exception error)
     {
+        // Only the driver's own errors say anything about the database; the ledger's (a schema too new, a
+        // conflicting sweep) and cancellations are answers, not failures.
+        if (error is not NpgsqlException) return PostgresFailure.Permanent;
         for (var e = error; e is not null; e = e.InnerException)
         {
             switch (e)
