@@ -43,6 +43,12 @@ public sealed partial class PostgresLedger : ILedger
     /// <summary>The server and database, without the password (<c>postgresql://user@host:port/database</c>).</summary>
     public string Server { get; }
 
+    /// <summary>
+    /// Tests only: called after each commit; returning true makes the attempt fail as if the connection dropped
+    /// before the commit's acknowledgement arrived, so the operation is retried over its own committed work.
+    /// </summary>
+    internal Func<bool>? LoseAcknowledgement { get; set; }
+
     /// <summary>How many attempts failed transiently and were retried, since opening.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
@@ -95,6 +101,8 @@ public sealed partial class PostgresLedger : ILedger
                 var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
                 var result = await body(new PostgresSession(connection, transaction, now, replay, ctx.CancellationToken));
                 await transaction.CommitAsync(ctx.CancellationToken);
+                if (LoseAcknowledgement?.Invoke() == true)
+                    throw new NpgsqlException("acknowledgement lost (simulated)", new IOException("connection reset after commit"));
                 return result;
             }, context);
         }
