@@ -9,6 +9,7 @@ namespace OrleansSweeps.Silo.Ledger.Postgres;
 /// <item>Every run has its <c>leases</c> row from registration on, and every aggregate from the moment it is
 /// ready (owner NULL, token 0), so a claim locks the work's row and its lease row together
 /// (<c>FOR UPDATE … SKIP LOCKED</c>) and PostgreSQL re-checks both against their latest versions.</item>
+/// <item>Sweep and silo names compare byte-wise (<c>COLLATE "C"</c>, SQLite's order), whatever the database's locale.</item>
 /// <item><c>reports.token</c> keeps the fencing token of the lease that recorded it, so a retried report
 /// whose first commit was not acknowledged is recognised as its own.</item>
 /// </list>
@@ -24,34 +25,34 @@ internal static class PostgresSchema
     [
         new(1, "sweeps, points, runs, reports, aggregates, silos, leases", """
             CREATE TABLE sweeps (
-                sweep text PRIMARY KEY, spec_sha256 text NOT NULL,
+                sweep text COLLATE "C" PRIMARY KEY, spec_sha256 text NOT NULL,
                 state text NOT NULL CHECK (state IN ('active', 'cancelled')), created_at bigint NOT NULL);
             CREATE TABLE points (
-                sweep text NOT NULL REFERENCES sweeps (sweep), point integer NOT NULL,
+                sweep text COLLATE "C" NOT NULL REFERENCES sweeps (sweep), point integer NOT NULL,
                 parameters text NOT NULL, replicates integer NOT NULL CHECK (replicates > 0),
                 PRIMARY KEY (sweep, point));
             CREATE TABLE runs (
-                sweep text NOT NULL, point integer NOT NULL, replicate integer NOT NULL,
+                sweep text COLLATE "C" NOT NULL, point integer NOT NULL, replicate integer NOT NULL,
                 state text NOT NULL CHECK (state IN ('queued', 'running', 'completed', 'failed')),
                 attempts integer NOT NULL DEFAULT 0, checkpoint_step integer, failure text, finished_at bigint,
                 PRIMARY KEY (sweep, point, replicate), FOREIGN KEY (sweep, point) REFERENCES points (sweep, point));
             CREATE INDEX runs_by_state ON runs (state, sweep, point, replicate);
             CREATE TABLE reports (
-                sweep text NOT NULL, point integer NOT NULL, step integer NOT NULL, replicate integer NOT NULL,
+                sweep text COLLATE "C" NOT NULL, point integer NOT NULL, step integer NOT NULL, replicate integer NOT NULL,
                 payload text NOT NULL, recorded_at bigint NOT NULL, token bigint NOT NULL,
                 PRIMARY KEY (sweep, point, step, replicate),
                 FOREIGN KEY (sweep, point, replicate) REFERENCES runs (sweep, point, replicate));
             CREATE TABLE aggregates (
-                sweep text NOT NULL, point integer NOT NULL, step integer NOT NULL,
+                sweep text COLLATE "C" NOT NULL, point integer NOT NULL, step integer NOT NULL,
                 state text NOT NULL CHECK (state IN ('ready', 'running', 'completed')),
                 result text, ready_at bigint NOT NULL, completed_at bigint,
                 PRIMARY KEY (sweep, point, step), FOREIGN KEY (sweep, point) REFERENCES points (sweep, point));
             CREATE INDEX aggregates_by_state ON aggregates (state, sweep, point, step);
             CREATE TABLE silos (
-                silo text PRIMARY KEY, slots integer NOT NULL, state text NOT NULL CHECK (state IN ('alive', 'expired')),
+                silo text COLLATE "C" PRIMARY KEY, slots integer NOT NULL, state text NOT NULL CHECK (state IN ('alive', 'expired')),
                 started_at bigint NOT NULL, last_heartbeat bigint NOT NULL);
             CREATE TABLE leases (
-                sweep text NOT NULL, kind text NOT NULL CHECK (kind IN ('run', 'aggregate')),
+                sweep text COLLATE "C" NOT NULL, kind text NOT NULL CHECK (kind IN ('run', 'aggregate')),
                 point integer NOT NULL, ordinal integer NOT NULL,
                 owner text, token bigint NOT NULL, expires_at bigint,
                 PRIMARY KEY (sweep, kind, point, ordinal));
