@@ -1,0 +1,46 @@
+using Npgsql;
+using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Ledger.Postgres;
+using OrleansSweeps.Tests.TestSupport;
+
+namespace OrleansSweeps.Tests.Silo;
+
+/// <summary>
+/// The ledger contract on the PostgreSQL adapter (a real server, a fresh database per test, left for the
+/// fixture to delete with the cluster: dropping one costs as much as a test), plus its schema.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresLedgerTests(PostgresServer server) : LedgerContract
+{
+    private readonly string _database = server.CreateDatabase();
+
+    protected override ILedger Open(TimeProvider clock) => PostgresLedger.Open(server.ConnectionString(_database), clock);
+
+    protected override void ForgeNewerSchemaVersion() => Execute("INSERT INTO schema_version VALUES (999, 'from the future', 0)");
+
+    [Fact]
+    public async Task The_database_is_at_the_latest_schema_version_and_a_URI_opens_it_too()
+    {
+        await using (var ledger = PostgresLedger.Open(server.Url(_database), Clock))
+            Assert.Equal($"postgresql://{PostgresServer.User}@127.0.0.1:{server.Port}/{_database}", ledger.Server);
+
+        Assert.Equal("1", Execute("SELECT string_agg(version::text, ',') FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task Silos_opening_a_new_database_together_migrate_it_once()
+    {
+        var ledgers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PostgresLedger.OpenAsync(server.ConnectionString(_database), Clock)));
+        foreach (var ledger in ledgers) await ledger.DisposeAsync();
+
+        Assert.Equal("1", Execute("SELECT string_agg(version::text, ',') FROM schema_version"));
+    }
+
+    private string? Execute(string sql)
+    {
+        using var connection = new NpgsqlConnection(server.ConnectionString(_database) + ";Pooling=false");
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return command.ExecuteScalar()?.ToString();
+    }
+}
