@@ -66,7 +66,11 @@ public enum RenewalOutcome
     Lost,
 }
 
-/// <summary>A claimed run: where to resume (<see cref="CheckpointStep"/>, null to start fresh) and its lease.</summary>
+/// <summary>
+/// A claimed run: where to resume (<see cref="CheckpointStep"/>, null to start fresh), its lease, and how many
+/// times it was claimed, this claim included (<see cref="Attempt"/> 1: no activation ever began, so nothing
+/// of it is stored).
+/// </summary>
 public sealed record RunClaim(RunId Run, Lease Lease, int? CheckpointStep, int Attempt);
 
 /// <summary>A claimed aggregate: its M replicate reports are in the ledger.</summary>

@@ -14,31 +14,45 @@ public sealed partial class PostgresLedger
     public Task<ReportOutcome> ReportStepAsync(Lease lease, int step, string payload, CancellationToken cancel = default)
     {
         RequireKind(lease, LeaseKind.Run);
+        return Run(session => Record(session, lease, step, payload), cancel);
+    }
+
+    /// <summary>The steps' reports in one transaction; a stale lease is found at the first and records nothing.</summary>
+    public Task<bool> ReportStepsAsync(Lease lease, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default)
+    {
+        RequireKind(lease, LeaseKind.Run);
         return Run(async session =>
         {
-            var inserted = await session.ExecuteAsync($"""
-                WITH fence AS ({Fence})
-                INSERT INTO reports (sweep, point, step, replicate, payload, recorded_at, token)
-                SELECT @s, @p, @step, @o, @payload, @now, @token FROM fence
-                ON CONFLICT DO NOTHING
-                """, Fenced(lease, ("step", step), ("payload", payload), ("now", session.NowMs)));
-            if (inserted == 0) return await Unrecorded(session, lease, step);
-            await session.ExecuteAsync("SELECT 1 FROM points WHERE sweep = @s AND point = @p FOR NO KEY UPDATE",
-                ("s", lease.Resource.Sweep), ("p", lease.Resource.Point));
-            await session.ExecuteAsync("""
-                WITH ready AS (
-                    INSERT INTO aggregates (sweep, point, step, state, ready_at)
-                    SELECT @s, @p, @step, 'ready', @now FROM points
-                    WHERE sweep = @s AND point = @p
-                      AND replicates = (SELECT count(*) FROM reports WHERE sweep = @s AND point = @p AND step = @step)
-                    ON CONFLICT DO NOTHING
-                    RETURNING sweep, point, step)
-                INSERT INTO leases (sweep, kind, point, ordinal, owner, token, expires_at)
-                SELECT sweep, 'aggregate', point, step, NULL, 0, NULL FROM ready
-                ON CONFLICT DO NOTHING
-                """, ("s", lease.Resource.Sweep), ("p", lease.Resource.Point), ("step", step), ("now", session.NowMs));
-            return ReportOutcome.Recorded;
+            foreach (var report in reports)
+                if (await Record(session, lease, report.Step, report.Payload) == ReportOutcome.Rejected) return false;
+            return true;
         }, cancel);
+    }
+
+    private static async Task<ReportOutcome> Record(PostgresSession session, Lease lease, int step, string payload)
+    {
+        var inserted = await session.ExecuteAsync($"""
+            WITH fence AS ({Fence})
+            INSERT INTO reports (sweep, point, step, replicate, payload, recorded_at, token)
+            SELECT @s, @p, @step, @o, @payload, @now, @token FROM fence
+            ON CONFLICT DO NOTHING
+            """, Fenced(lease, ("step", step), ("payload", payload), ("now", session.NowMs)));
+        if (inserted == 0) return await Unrecorded(session, lease, step);
+        await session.ExecuteAsync("SELECT 1 FROM points WHERE sweep = @s AND point = @p FOR NO KEY UPDATE",
+            ("s", lease.Resource.Sweep), ("p", lease.Resource.Point));
+        await session.ExecuteAsync("""
+            WITH ready AS (
+                INSERT INTO aggregates (sweep, point, step, state, ready_at)
+                SELECT @s, @p, @step, 'ready', @now FROM points
+                WHERE sweep = @s AND point = @p
+                  AND replicates = (SELECT count(*) FROM reports WHERE sweep = @s AND point = @p AND step = @step)
+                ON CONFLICT DO NOTHING
+                RETURNING sweep, point, step)
+            INSERT INTO leases (sweep, kind, point, ordinal, owner, token, expires_at)
+            SELECT sweep, 'aggregate', point, step, NULL, 0, NULL FROM ready
+            ON CONFLICT DO NOTHING
+            """, ("s", lease.Resource.Sweep), ("p", lease.Resource.Point), ("step", step), ("now", session.NowMs));
+        return ReportOutcome.Recorded;
     }
 
     /// <summary>
