@@ -16,6 +16,50 @@ public static class SweepsTelemetry
 
     public static readonly ActivitySource Source = new(Name, typeof(SweepsTelemetry).Assembly.GetName().Version?.ToString());
 
+    // Attribute names shared by the instruments below.
+    public const string SweepTag = "sweeps.sweep.id";
+    public const string PointTag = "sweeps.point";
+    public const string SiloTag = "sweeps.silo.id";
+    public const string DeviceTag = "sweeps.device";
+    public const string StateTag = "sweeps.run.state";
+    public const string OutcomeTag = "sweeps.run.outcome";
+
+    /// <summary>Runs of each sweep by ledger state (queued, running, completed, failed), as the silo last read them; tags sweep, state.</summary>
+    public static readonly Gauge<long> Runs = Meter.CreateGauge<long>("sweeps.runs", "{run}", "Runs by state");
+
+    /// <summary>Runs this silo is training now; tags silo, device.</summary>
+    public static readonly UpDownCounter<long> RunsActive = Meter.CreateUpDownCounter<long>("sweeps.runs.active", "{run}", "Runs training on this silo");
+
+    /// <summary>Activations that ended, tag outcome (completed, failed, drained, lost), sweep, silo.</summary>
+    public static readonly Counter<long> RunsEnded = Meter.CreateCounter<long>("sweeps.runs.ended", "{run}", "Run activations that ended, by outcome");
+
+    /// <summary>Training updates done; tags sweep, silo, device.</summary>
+    public static readonly Counter<long> TrainingSteps = Meter.CreateCounter<long>("sweeps.training.steps", "{step}", "Training updates done");
+
+    /// <summary>Wall time of one training update (including recorded-step statistics); tags sweep, silo, device.</summary>
+    public static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>("sweeps.training.step.duration", "s", "Duration of one training update");
+
+    /// <summary>Slots of this silo; tags silo, device.</summary>
+    public static readonly Gauge<long> Slots = Meter.CreateGauge<long>("sweeps.silo.slots", "{slot}", "Slots of the silo");
+
+    /// <summary>Slots of this silo busy with a run or an aggregate; tags silo, device.</summary>
+    public static readonly UpDownCounter<long> SlotsBusy = Meter.CreateUpDownCounter<long>("sweeps.silo.slots.busy", "{slot}", "Busy slots of the silo");
+
+    /// <summary>Aggregates computed; tags sweep, silo.</summary>
+    public static readonly Counter<long> AggregatesCompleted = Meter.CreateCounter<long>("sweeps.aggregates.completed", "{aggregate}", "Aggregates computed");
+
+    /// <summary>Latest OSGR left-hand side (eq. 23) per point; tags sweep, point.</summary>
+    public static readonly Gauge<double> OsgrLhs = Meter.CreateGauge<double>("sweeps.science.osgr.lhs", "1", "Latest OSGR, empirical side (eq. 23)");
+
+    /// <summary>Latest OSGR right-hand side (eq. 19) per point; tags sweep, point.</summary>
+    public static readonly Gauge<double> OsgrRhs = Meter.CreateGauge<double>("sweeps.science.osgr.rhs", "1", "Latest OSGR, GSNR side (eq. 19)");
+
+    /// <summary>Latest replicate mean of the mean GSNR per point; tags sweep, point.</summary>
+    public static readonly Gauge<double> GsnrMean = Meter.CreateGauge<double>("sweeps.science.gsnr.mean", "1", "Latest mean GSNR");
+
+    /// <summary>Latest replicate mean of the MGS kernel trace per point; tags sweep, point.</summary>
+    public static readonly Gauge<double> MgsTrace = Meter.CreateGauge<double>("sweeps.science.mgs.trace", "1", "Latest MGS kernel trace");
+
     /// <summary>Every ledger call: tag <c>sweeps.ledger.operation</c> (e.g. <c>claim_runs</c>, <c>report_step</c>).</summary>
     public static readonly Histogram<double> LedgerDuration = Meter.CreateHistogram<double>(
         "sweeps.ledger.operation.duration", "s", "Duration of ledger operations");
