@@ -36,6 +36,26 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     public async Task<SweepProgress> RunUntilFinishedAsync(string sweep, CancellationToken cancel)
     {
         var grain = new SweepGrain(sweep, new LedgerSweepStore(ledger, blobs));
+        SweepProgress? ended = null;
+        await WorkAsync(() =>
+        {
+            if (!_active.IsEmpty || grain.Progress() is not { } progress || !(progress.Finished || progress.Cancelled)) return false;
+            ended = progress;
+            return true;
+        }, cancel).ConfigureAwait(false);
+        return ended!;
+    }
+
+    /// <summary>
+    /// Works on every active sweep of the ledger (a cluster silo, <c>sweeps silo</c>) until
+    /// <paramref name="cancel"/>, then drains and throws <see cref="OperationCanceledException"/>; a storage or
+    /// engine failure drains and is rethrown. It also expires silos silent for <see cref="SiloOptions.SiloSilence"/>,
+    /// so the work of a dead silo goes back to the queue without waiting for each lease to run out.
+    /// </summary>
+    public Task ServeAsync(CancellationToken cancel) => WorkAsync(() => false, cancel);
+
+    private async Task WorkAsync(Func<bool> finished, CancellationToken cancel)
+    {
         await ledger.HeartbeatAsync(options.SiloId, options.Slots, CancellationToken.None).ConfigureAwait(false);
         StartSlots();
         using var stopRenewal = new CancellationTokenSource();
@@ -45,7 +65,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
             while (!cancel.IsCancellationRequested && _fatal is null)
             {
                 await ClaimAsync().ConfigureAwait(false);
-                if (_active.IsEmpty && grain.Progress() is { } progress && (progress.Finished || progress.Cancelled)) return progress;
+                if (finished()) return;
                 try
                 {
                     await _changed.WaitAsync(options.IdlePoll, cancel).ConfigureAwait(false);
@@ -101,6 +121,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
             {
                 await Task.Delay(options.RenewEvery, stop).ConfigureAwait(false);
                 await ledger.HeartbeatAsync(options.SiloId, options.Slots, stop).ConfigureAwait(false);
+                if (options.SiloSilence is { } silence) await ledger.ExpireSilentSilosAsync(silence, stop).ConfigureAwait(false);
                 foreach (var work in _active.Values)
                 {
                     switch (await ledger.RenewAsync(work.Lease, options.LeaseDuration, stop).ConfigureAwait(false))

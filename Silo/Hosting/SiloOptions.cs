@@ -12,6 +12,12 @@ public sealed class SiloOptions
     /// <summary>Interval of lease renewals and heartbeats (well under <see cref="LeaseDuration"/>). Default 5 s.</summary>
     public TimeSpan RenewEvery { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Silos whose heartbeat is this old are expired by this one (their leases freed, their work queued again);
+    /// null: never (an embedded silo holds its home alone). Default null; a cluster silo uses twice the lease.
+    /// </summary>
+    public TimeSpan? SiloSilence { get; init; }
+
     /// <summary>Longest wait between claim attempts while nothing finishes. Default 200 ms.</summary>
     public TimeSpan IdlePoll { get; init; } = TimeSpan.FromMilliseconds(200);
 

@@ -44,6 +44,9 @@ public interface ILedger : IAsyncDisposable
 
     Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default);
 
+    /// <summary>Runs in state running and the silo whose lease they are under (null once freed), by sweep, point, replicate.</summary>
+    Task<IReadOnlyList<RunningRun>> ListRunningAsync(CancellationToken cancel = default);
+
     /// <summary>
     /// Claims up to <paramref name="max"/> runnable runs (queued, or running under a lease that expired)
     /// of active sweeps for <paramref name="owner"/>. Runs of a point whose replicates this owner already

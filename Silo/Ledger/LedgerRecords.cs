@@ -37,6 +37,9 @@ public enum SiloState
 
 public sealed record SiloRecord(string Silo, int Slots, SiloState State, DateTimeOffset StartedAt, DateTimeOffset LastHeartbeat);
 
+/// <summary>A run being trained, where (<see cref="Owner"/>) and until when its lease holds.</summary>
+public sealed record RunningRun(RunId Run, string? Owner, DateTimeOffset? LeaseExpires);
+
 /// <summary>One replicate's report of one recorded step (the payload is the run's scalars, as text).</summary>
 public sealed record StepReport(int Replicate, int Step, string Payload);
 

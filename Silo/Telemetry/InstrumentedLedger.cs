@@ -37,6 +37,9 @@ public sealed class InstrumentedLedger(ILedger inner) : ILedger
     public Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default) =>
         Timed("list_silos", () => Inner.ListSilosAsync(cancel));
 
+    public Task<IReadOnlyList<RunningRun>> ListRunningAsync(CancellationToken cancel = default) =>
+        Timed("list_running", () => Inner.ListRunningAsync(cancel));
+
     public Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default) =>
         Timed("claim_runs", () => Inner.ClaimRunsAsync(owner, max, leaseDuration, cancel));
 

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using OrleansSweeps.Engine.Interop;
+using OrleansSweeps.Silo.Activation;
+using OrleansSweeps.Silo.Hosting;
+using OrleansSweeps.Silo.Storage;
+
+namespace OrleansSweeps.Client.Commands;
+
+/// <summary>
+/// <c>sweeps silo --ledger L --blobs B [--slots N] [--device D] [--name NAME] [--threads N] [--checkpoint-interval S]</c>:
+/// a cluster worker. It joins the shared ledger (heartbeats), claims runs and aggregates of every active
+/// sweep up to its slots (the replicates of a point preferring one silo), expires silos that fell silent and
+/// works until Ctrl-C / SIGTERM, when it drains: every run checkpoints and every lease goes back.
+/// </summary>
+internal static class SiloCommand
+{
+    public static Command Create()
+    {
+        var hosting = new HostingOptions();
+        var name = new Option<string?>("--name") { Description = "This silo's name in the ledger (default: host, process id and a random suffix); unique per process" };
+        var command = new Command("silo", "Work on the sweeps of a shared ledger and blob store until stopped") { name };
+        hosting.AddTo(command);
+        command.SetAction((parse, cancel) => Task.Run(() => ErrorReporting.Run(() => Execute(hosting.Read(parse), parse.GetValue(name), cancel))));
+        return command;
+    }
+
+    private static int Execute(SiloSettings settings, string? name, CancellationToken cancel)
+    {
+        if (!settings.Stores.Shared) throw new UsageException($"sweeps silo works on shared stores: give --ledger and --blobs (or ${StoreSettings.LedgerVariable} and ${StoreSettings.BlobsVariable})");
+        if (name is not null && (name.Length is 0 or > 200 || name.Any(char.IsControl))) throw new UsageException($"--name '{name}': 1 to 200 printable characters");
+        EmbeddedSilo.Check(settings);
+        var stores = SweepStores.Open(settings.Stores, create: true);
+        try
+        {
+            var defaultSlots = settings.Device?.StartsWith("cuda", StringComparison.Ordinal) == true ? Math.Max(1, NativeRuntime.CudaDeviceCount()) : Environment.ProcessorCount;
+            var options = EmbeddedSilo.Options(settings, defaultSlots, shared: true, name);
+            using var silo = new SiloHost(stores.Ledger, stores.Blobs, options, warning => Console.Error.WriteLine($"warning: {warning}"));
+            Console.WriteLine($"silo {options.SiloId}: {options.Slots} slot(s) on {settings.Device ?? "each spec's device"}, {stores.Description}");
+            silo.ServeAsync(cancel).GetAwaiter().GetResult();
+            return ExitCodes.Ok;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("silo stopped: work checkpointed and leases given back");
+            return ExitCodes.Interrupted;
+        }
+        finally
+        {
+            Blocking.Wait(stores.DisposeAsync().AsTask());
+        }
+    }
+}
