@@ -2,6 +2,7 @@ using System.CommandLine;
 using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Hosting;
+using OrleansSweeps.Silo.Ledger;
 using OrleansSweeps.Silo.Storage;
 
 namespace OrleansSweeps.Client.Commands;
@@ -32,10 +33,14 @@ internal static class SiloCommand
         var stores = SweepStores.Open(settings.Stores, create: true);
         try
         {
-            var defaultSlots = settings.Device?.StartsWith("cuda", StringComparison.Ordinal) == true ? Math.Max(1, NativeRuntime.CudaDeviceCount()) : Environment.ProcessorCount;
-            var options = EmbeddedSilo.Options(settings, defaultSlots, shared: true, name);
+            // Placement: the silo serves one kind of device (its --device, else CUDA when libtorch sees a GPU)
+            // and claims only runs whose spec needs that kind; it trains them on its own device.
+            var device = settings.Device ?? (NativeRuntime.CudaDeviceCount() > 0 ? DeviceKind.Cuda : DeviceKind.Cpu);
+            var serves = DeviceKind.Of(device);
+            var defaultSlots = serves == DeviceKind.Cuda ? Math.Max(1, NativeRuntime.CudaDeviceCount()) : Environment.ProcessorCount;
+            var options = EmbeddedSilo.Options(settings with { Device = device }, defaultSlots, shared: true, name) with { Serves = serves };
             using var silo = new SiloHost(stores.Ledger, stores.Blobs, options, warning => Console.Error.WriteLine($"warning: {warning}"));
-            Console.WriteLine($"silo {options.SiloId}: {options.Slots} slot(s) on {settings.Device ?? "each spec's device"}, {stores.Description}");
+            Console.WriteLine($"silo {options.SiloId}: {options.Slots} slot(s) on {device}, serving runs that need {serves}; {stores.Description}");
             silo.ServeAsync(cancel).GetAwaiter().GetResult();
             return ExitCodes.Ok;
         }

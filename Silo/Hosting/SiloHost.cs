@@ -96,7 +96,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
             Enqueue(ActiveWork.For(claim));
         free = options.Slots - _active.Count;
         if (free <= 0) return;
-        foreach (var claim in await ledger.ClaimRunsAsync(options.SiloId, free, options.LeaseDuration).ConfigureAwait(false))
+        foreach (var claim in await ledger.ClaimRunsAsync(options.SiloId, free, options.LeaseDuration, options.Serves).ConfigureAwait(false))
             Enqueue(ActiveWork.For(claim));
     }
 

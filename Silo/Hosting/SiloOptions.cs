@@ -1,7 +1,7 @@
 namespace OrleansSweeps.Silo.Hosting;
 
 /// <summary>How a silo works: its slots, its leases and how often it polls.</summary>
-public sealed class SiloOptions
+public sealed record SiloOptions
 {
     /// <summary>Runs and aggregates executed at once, each on its own thread. Default: the processor count.</summary>
     public int Slots { get; init; } = Environment.ProcessorCount;
@@ -23,6 +23,12 @@ public sealed class SiloOptions
 
     /// <summary>Least wall time between a run's periodic checkpoints (<c>TrainingRun.CheckpointMinInterval</c>). Default 10 s.</summary>
     public TimeSpan CheckpointMinInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The kind of device (<c>cpu</c> or <c>cuda</c>) whose runs this silo claims, or null for every run (an
+    /// embedded silo, which trains each on <see cref="Device"/> or its spec's device). Default null.
+    /// </summary>
+    public string? Serves { get; init; }
 
     /// <summary>Device for every run (cpu, cuda, cuda:i), or null for each spec's own. Default null.</summary>
     public string? Device { get; init; }

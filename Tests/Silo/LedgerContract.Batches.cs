@@ -74,4 +74,21 @@ public abstract partial class LedgerContract
         await ledger.ExpireSilentSilosAsync(TimeSpan.FromSeconds(5));
         Assert.Equal([b[0].Run], (await ledger.ListRunningAsync()).Select(r => r.Run));
     }
+
+    [Fact]
+    public async Task A_silo_serving_one_device_kind_claims_only_the_runs_that_need_it()
+    {
+        await using var ledger = Open();
+        await ledger.RegisterSweepAsync(new SweepDefinition("s", "name: s",
+            [new PointDefinition(0, "cpu point", 2, DeviceKind.Cpu), new PointDefinition(1, "gpu point", 2, DeviceKind.Cuda)]));
+
+        var gpu = await ledger.ClaimRunsAsync("gpu", 5, LeaseDuration, DeviceKind.Cuda);
+        var cpu = await ledger.ClaimRunsAsync("cpu", 5, LeaseDuration, DeviceKind.Cpu);
+
+        Assert.Equal([1, 1], gpu.Select(c => c.Run.Point));
+        Assert.Equal([0, 0], cpu.Select(c => c.Run.Point));
+        Assert.Empty(await ledger.ClaimRunsAsync("any", 5, LeaseDuration, null));
+        Assert.Equal("cuda", DeviceKind.Of("cuda:3"));
+        Assert.Equal("cpu", DeviceKind.Of("cpu"));
+    }
 }
