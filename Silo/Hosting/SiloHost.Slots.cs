@@ -61,6 +61,7 @@ public sealed partial class SiloHost
         {
             var outcome = grain.Activate(data.Plan, data.Test, work.Drain.Token);
             if (!outcome.LeaseLost) Observer?.RunFinished(id, outcome);
+            else warn?.Invoke($"{id}: lease lost (token {claim.Lease.Token}): another silo holds the run now; this activation stopped without writing");
         }
         catch (OperationCanceledException) when (work.Drain.IsCancellationRequested)
         {

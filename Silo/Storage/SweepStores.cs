@@ -51,7 +51,7 @@ public sealed class SweepStores : IAsyncDisposable
         var (ledger, ledgerText) = OpenLedger(settings.Ledger, clock);
         try
         {
-            var (blobs, blobsText) = OpenBlobs(settings.Blobs);
+            var (blobs, blobsText) = OpenBlobs(settings.Blobs, create);
             return new SweepStores(ledger, blobs, null, $"{ledgerText} + {blobsText}");
         }
         catch
@@ -75,10 +75,14 @@ public sealed class SweepStores : IAsyncDisposable
         }
     }
 
-    private static (IBlobStore, string) OpenBlobs(string blobs)
+    /// <summary>A container (or directory) is created only by verbs that write (<paramref name="create"/>); reading verbs find it missing.</summary>
+    private static (IBlobStore, string) OpenBlobs(string blobs, bool create)
     {
         if (!blobs.StartsWith(StoreSettings.AzurePrefix, StringComparison.Ordinal))
+        {
+            if (!create && !Directory.Exists(blobs)) throw new StorageUnavailableException($"blob store '{Path.GetFullPath(blobs)}': no such directory");
             return (FileBlobStore.Open(blobs), $"blobs '{Path.GetFullPath(blobs)}'");
+        }
         var container = blobs[StoreSettings.AzurePrefix.Length..];
         AzureBlobConnection connection;
         try
@@ -92,7 +96,13 @@ public sealed class SweepStores : IAsyncDisposable
         }
         try
         {
-            var store = Task.Run(() => AzureBlobStore.OpenAsync(connection, new AzureBlobStoreOptions { Container = container })).GetAwaiter().GetResult();
+            var store = Task.Run(() => AzureBlobStore.OpenAsync(connection, new AzureBlobStoreOptions
+            {
+                Container = container,
+                CreateContainer = create,
+                // Verbs that only read answer at once when the endpoint is wrong; silos ride out an outage.
+                Retry = create ? AzureRetryPolicy.Default : new AzureRetryPolicy(3, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)),
+            })).GetAwaiter().GetResult();
             return (store, $"blobs azure container '{container}'");
         }
         catch (ArgumentException e)
