@@ -14,10 +14,25 @@ public static class Cli
     }
 
     /// <summary>Starts <c>sweeps</c> without waiting (for tests that signal or kill it).</summary>
-    public static Process Start(string workingDirectory, params string[] args)
+    public static Process Start(string workingDirectory, params string[] args) => StartAs(null, workingDirectory, args);
+
+    /// <summary>Runs <c>sweeps</c> as another (unprivileged) user through <c>runuser</c>; needs root.</summary>
+    public static Result RunAs(string user, string workingDirectory, params string[] args)
+    {
+        using var process = StartAs(user, workingDirectory, args);
+        return Wait(process, args);
+    }
+
+    /// <summary><see cref="Start"/>, as <paramref name="user"/> (through <c>runuser</c>, so as root) when not null.</summary>
+    public static Process StartAs(string? user, string workingDirectory, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "sweeps.dll");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(user is null ? "dotnet" : "runuser") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (user is not null)
+        {
+            foreach (var a in new[] { "-u", user, "--", "dotnet" }) start.ArgumentList.Add(a);
+            start.Environment["HOME"] = workingDirectory;
+        }
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["COLUMNS"] = "200";
