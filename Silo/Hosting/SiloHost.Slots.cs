@@ -54,6 +54,7 @@ public sealed partial class SiloHost
             Progress = step => Observer?.StepDone(id, step),
             CheckpointMinInterval = options.CheckpointMinInterval,
             FirstActivation = claim.Attempt == 1,
+            Warn = warn,
         };
         Observer?.RunStarted(id, spec.Training.Steps, claim.CheckpointStep ?? 0);
         var data = _data.Acquire(id.Sweep, id.Point, spec, device);
@@ -93,7 +94,7 @@ public sealed partial class SiloHost
         }
         catch (IOException e)
         {
-            warn?.Invoke($"could not give back the lease on {work.Lease.Resource}: {e.Message}");
+            warn?.Invoke($"could not give back the lease on {work.Lease.Resource} ({e.Message}); it is freed when it expires, or at once when a silo next opens this home");
         }
     }
 }
