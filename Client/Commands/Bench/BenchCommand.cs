@@ -12,5 +12,6 @@ internal static class BenchCommand
         MemoryBench.Create(),
         RegularizerBench.Create(),
         SweepBench.Create(),
+        ClusterBench.Create(),
     };
 }

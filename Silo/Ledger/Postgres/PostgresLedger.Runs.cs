@@ -10,20 +10,24 @@ public sealed partial class PostgresLedger
     /// PostgreSQL re-checks a locked row against its latest version, so a run claimed and committed meanwhile
     /// drops out. Then the leases get a token one above the last issued, and the runs become running.
     /// Claim order as in SQLite: points this owner holds, then points nobody holds, then oldest sweep, point, replicate.
+    /// The held points are found once per claim (<c>held</c>), not once per candidate run.
     /// </summary>
     private const string ClaimRuns = """
-        WITH candidates AS MATERIALIZED (
+        WITH held AS MATERIALIZED (
+            SELECT sweep, point, bool_or(owner = @owner) AS mine, bool_or(owner <> @owner) AS others
+            FROM leases WHERE kind = 'run' AND owner IS NOT NULL AND expires_at > @now
+            GROUP BY sweep, point),
+        candidates AS MATERIALIZED (
             SELECT r.sweep, r.point, r.replicate, s.created_at,
-                EXISTS (SELECT 1 FROM leases m WHERE m.sweep = r.sweep AND m.kind = 'run' AND m.point = r.point
-                        AND m.owner = @owner AND m.expires_at > @now) AS mine,
-                EXISTS (SELECT 1 FROM leases o WHERE o.sweep = r.sweep AND o.kind = 'run' AND o.point = r.point
-                        AND o.owner <> @owner AND o.expires_at > @now) AS others
+                coalesce(h.mine, false) AS mine, coalesce(h.others, false) AS others
             FROM runs r
             JOIN sweeps s ON s.sweep = r.sweep
             JOIN points p ON p.sweep = r.sweep AND p.point = r.point
             JOIN leases l ON l.sweep = r.sweep AND l.kind = 'run' AND l.point = r.point AND l.ordinal = r.replicate
+            LEFT JOIN held h ON h.sweep = r.sweep AND h.point = r.point
             WHERE s.state = 'active' AND (@device::text IS NULL OR p.device = @device)
-              AND (r.state = 'queued' OR (r.state = 'running' AND (l.owner IS NULL OR l.expires_at <= @now)))
+              AND r.state IN ('queued', 'running')
+              AND (r.state = 'queued' OR l.owner IS NULL OR l.expires_at <= @now)
             ORDER BY mine DESC, others ASC, s.created_at, r.sweep, r.point, r.replicate
             LIMIT @max
             FOR UPDATE OF r, l SKIP LOCKED),

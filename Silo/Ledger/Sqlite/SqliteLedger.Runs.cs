@@ -7,19 +7,22 @@ public sealed partial class SqliteLedger
     /// <summary>
     /// Runnable runs in claim order. The first two sort keys keep the M replicates of a point on one silo
     /// (their moments then never leave the process): points this owner already holds, then points nobody holds.
+    /// The held points are found once per claim (<c>held</c>), not once per candidate run, so a claim costs one
+    /// pass over the runnable runs whatever the number of replicates per point.
     /// </summary>
     private const string RunnableRuns = """
+        WITH held AS (
+            SELECT sweep, point, max(owner = $owner) AS mine, max(owner <> $owner) AS others
+            FROM leases WHERE kind = 'run' AND owner IS NOT NULL AND expires_at > $now
+            GROUP BY sweep, point)
         SELECT r.sweep, r.point, r.replicate, r.checkpoint_step, r.attempts
         FROM runs r JOIN sweeps s ON s.sweep = r.sweep JOIN points p ON p.sweep = r.sweep AND p.point = r.point
         LEFT JOIN leases l ON l.sweep = r.sweep AND l.kind = 'run' AND l.point = r.point AND l.ordinal = r.replicate
+        LEFT JOIN held h ON h.sweep = r.sweep AND h.point = r.point
         WHERE s.state = 'active' AND ($device IS NULL OR p.device = $device)
-          AND (r.state = 'queued' OR (r.state = 'running' AND (l.owner IS NULL OR l.expires_at <= $now)))
-        ORDER BY
-          EXISTS (SELECT 1 FROM leases m WHERE m.sweep = r.sweep AND m.kind = 'run' AND m.point = r.point
-                  AND m.owner = $owner AND m.expires_at > $now) DESC,
-          EXISTS (SELECT 1 FROM leases o WHERE o.sweep = r.sweep AND o.kind = 'run' AND o.point = r.point
-                  AND o.owner <> $owner AND o.expires_at > $now) ASC,
-          s.created_at, r.sweep, r.point, r.replicate
+          AND r.state IN ('queued', 'running')
+          AND (r.state = 'queued' OR l.owner IS NULL OR l.expires_at <= $now)
+        ORDER BY coalesce(h.mine, 0) DESC, coalesce(h.others, 0) ASC, s.created_at, r.sweep, r.point, r.replicate
         LIMIT $max
         """;
 
