@@ -18,6 +18,13 @@ public sealed class SiloOptions
     /// <summary>Least wall time between a run's periodic checkpoints (<c>TrainingRun.CheckpointMinInterval</c>). Default 10 s.</summary>
     public TimeSpan CheckpointMinInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Longest wait of a drain (Ctrl-C, SIGTERM) for its runs to checkpoint; then the leases still held are given
+    /// back without one and <see cref="SiloHost.RunUntilFinishedAsync"/> throws <see cref="DrainTimeoutException"/>.
+    /// Default: no limit.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>Device for every run (cpu, cuda, cuda:i), or null for each spec's own. Default null.</summary>
     public string? Device { get; init; }
 

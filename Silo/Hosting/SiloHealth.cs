@@ -1,0 +1,46 @@
+namespace OrleansSweeps.Silo.Hosting;
+
+/// <summary>
+/// A silo's liveness and readiness, as its health endpoints report them. Live: its work loop ticked within
+/// <see cref="LivenessWindow"/> (it is not stuck). Ready: the ledger answered within <see cref="ReadinessWindow"/>
+/// and the silo is not draining (it can take work). Thread-safe; the silo updates it, probes read it.
+/// </summary>
+public sealed class SiloHealth(TimeProvider? clock = null)
+{
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private long _tickedAt = (clock ?? TimeProvider.System).GetTimestamp();
+    private long _ledgerAt = long.MinValue;
+    private volatile bool _draining;
+
+    public TimeSpan LivenessWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan ReadinessWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool Draining => _draining;
+
+    /// <summary>The silo's loop went round.</summary>
+    public void Ticked() => Interlocked.Exchange(ref _tickedAt, _clock.GetTimestamp());
+
+    /// <summary>A ledger call (heartbeat, claim) succeeded.</summary>
+    public void LedgerAnswered() => Interlocked.Exchange(ref _ledgerAt, _clock.GetTimestamp());
+
+    /// <summary>The silo stopped taking work (Ctrl-C, SIGTERM, a failure); it never becomes ready again.</summary>
+    public void StartedDraining() => _draining = true;
+
+    /// <summary>Null when live, else why not.</summary>
+    public string? NotLive()
+    {
+        var silent = _clock.GetElapsedTime(Interlocked.Read(ref _tickedAt));
+        return silent <= LivenessWindow ? null : $"silo loop silent for {silent.TotalSeconds:F0} s";
+    }
+
+    /// <summary>Null when ready, else why not.</summary>
+    public string? NotReady()
+    {
+        if (_draining) return "draining";
+        var at = Interlocked.Read(ref _ledgerAt);
+        if (at == long.MinValue) return "ledger not reached yet";
+        var silent = _clock.GetElapsedTime(at);
+        return silent <= ReadinessWindow ? null : $"ledger silent for {silent.TotalSeconds:F0} s";
+    }
+}
