@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using OrleansSweeps.Client.Display;
+using OrleansSweeps.Client.Hosting;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Grains.Sweeps;
@@ -7,6 +8,7 @@ using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Silo.Results;
 using OrleansSweeps.Silo.Storage;
+using OrleansSweeps.Silo.Telemetry;
 
 namespace OrleansSweeps.Client.Commands;
 
@@ -41,12 +43,24 @@ internal static partial class EmbeddedSilo
                 Slots = settings.Slots ?? DefaultSlots(sweep, settings.Device),
                 Device = settings.Device,
                 CheckpointMinInterval = settings.CheckpointInterval is { } seconds ? TimeSpan.FromSeconds(seconds) : new SiloOptions().CheckpointMinInterval,
+                DrainTimeout = settings.Lifecycle.GracePeriod,
             };
-            var progress = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
+            var health = new SiloHealth();
+            var server = HealthEndpoint.Start(settings.Lifecycle.Health, health);
+            SweepProgress progress;
+            try
             {
-                using var silo = new SiloHost(stores.Ledger, stores.Blobs, options, warning => Console.Error.WriteLine($"warning: {warning}")) { Observer = observer };
-                return silo.RunUntilFinishedAsync(grain.Id, cancel).GetAwaiter().GetResult();
-            });
+                progress = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
+                {
+                    using var silo = new SiloHost(InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs), options,
+                        warning => Console.Error.WriteLine($"warning: {warning}")) { Observer = observer, Health = health };
+                    return silo.RunUntilFinishedAsync(grain.Id, cancel).GetAwaiter().GetResult();
+                });
+            }
+            finally
+            {
+                server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
             if (!progress.Finished)
             {
                 Console.Error.WriteLine($"sweep {grain.Id} was cancelled: {progress.RunsEnded} of {progress.Runs} runs ended; `sweeps resume {grain.Id}` continues it");

@@ -15,6 +15,8 @@ internal sealed class HostingOptions
 
     public Option<double?> CheckpointInterval { get; } = CommonOptions.CheckpointInterval();
 
+    public LifecycleOptions Lifecycle { get; } = new();
+
     public void AddTo(Command command)
     {
         command.Options.Add(Home);
@@ -22,10 +24,18 @@ internal sealed class HostingOptions
         command.Options.Add(Slots);
         command.Options.Add(Threads);
         command.Options.Add(CheckpointInterval);
+        Lifecycle.AddTo(command);
     }
 
     public SiloSettings Read(ParseResult parse) =>
-        new(parse.GetValue(Home)!, parse.GetValue(Device), parse.GetValue(Slots), parse.GetValue(Threads), parse.GetValue(CheckpointInterval));
+        new(parse.GetValue(Home)!, parse.GetValue(Device), parse.GetValue(Slots), parse.GetValue(Threads), parse.GetValue(CheckpointInterval))
+        {
+            Lifecycle = Lifecycle.Read(parse),
+        };
 }
 
-internal sealed record SiloSettings(string Home, string? Device, int? Slots, int? Threads, double? CheckpointInterval);
+internal sealed record SiloSettings(string Home, string? Device, int? Slots, int? Threads, double? CheckpointInterval)
+{
+    /// <summary>Health endpoints and grace period (default: none, no limit).</summary>
+    public LifecycleSettings Lifecycle { get; init; } = new(null, Timeout.InfiniteTimeSpan);
+}
