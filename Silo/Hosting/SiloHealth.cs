@@ -8,7 +8,7 @@ namespace OrleansSweeps.Silo.Hosting;
 public sealed class SiloHealth(TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private long _tickedAt = (clock ?? TimeProvider.System).GetTimestamp();
+    private long _tickedAt = (clock ?? TimeProvider.System).GetUtcNow().UtcTicks;
     private long _ledgerAt = long.MinValue;
     private volatile bool _draining;
 
@@ -19,18 +19,20 @@ public sealed class SiloHealth(TimeProvider? clock = null)
     public bool Draining => _draining;
 
     /// <summary>The silo's loop went round.</summary>
-    public void Ticked() => Interlocked.Exchange(ref _tickedAt, _clock.GetTimestamp());
+    public void Ticked() => Interlocked.Exchange(ref _tickedAt, _clock.GetUtcNow().UtcTicks);
 
     /// <summary>A ledger call (heartbeat, claim) succeeded.</summary>
-    public void LedgerAnswered() => Interlocked.Exchange(ref _ledgerAt, _clock.GetTimestamp());
+    public void LedgerAnswered() => Interlocked.Exchange(ref _ledgerAt, _clock.GetUtcNow().UtcTicks);
 
     /// <summary>The silo stopped taking work (Ctrl-C, SIGTERM, a failure); it never becomes ready again.</summary>
     public void StartedDraining() => _draining = true;
 
+    private TimeSpan Since(long utcTicks) => TimeSpan.FromTicks(_clock.GetUtcNow().UtcTicks - utcTicks);
+
     /// <summary>Null when live, else why not.</summary>
     public string? NotLive()
     {
-        var silent = _clock.GetElapsedTime(Interlocked.Read(ref _tickedAt));
+        var silent = Since(Interlocked.Read(ref _tickedAt));
         return silent <= LivenessWindow ? null : $"silo loop silent for {silent.TotalSeconds:F0} s";
     }
 
@@ -40,7 +42,7 @@ public sealed class SiloHealth(TimeProvider? clock = null)
         if (_draining) return "draining";
         var at = Interlocked.Read(ref _ledgerAt);
         if (at == long.MinValue) return "ledger not reached yet";
-        var silent = _clock.GetElapsedTime(at);
+        var silent = Since(at);
         return silent <= ReadinessWindow ? null : $"ledger silent for {silent.TotalSeconds:F0} s";
     }
 }
