@@ -30,18 +30,13 @@ public sealed class SweepTrace(IBlobStore blobs)
     {
         if (!SweepsTelemetry.Source.HasListeners()) return null;
         var earlier = Blocking.Wait(ReadAsync(blobs, sweep));
+        // A root span whatever the caller's current activity (a default parent context means "the current one").
         var previous = Activity.Current;
         Activity.Current = null;
-        try
-        {
-            var span = SweepsTelemetry.Source.StartActivity(SweepsTelemetry.SubmitSpan, ActivityKind.Producer, default(ActivityContext),
-                [new(SweepsTelemetry.SweepTag, sweep)], earlier is { } context ? [new ActivityLink(context)] : null);
-            return span;
-        }
-        finally
-        {
-            if (Activity.Current is null) Activity.Current = previous;
-        }
+        var span = SweepsTelemetry.Source.StartActivity(SweepsTelemetry.SubmitSpan, ActivityKind.Producer, default(ActivityContext),
+            [new(SweepsTelemetry.SweepTag, sweep)], earlier is { } context ? [new ActivityLink(context)] : null);
+        if (span is null) Activity.Current = previous;
+        return span;
     }
 
     /// <summary>Stores <paramref name="submit"/>'s context as the sweep's trace context unless one is stored already (create-only).</summary>
