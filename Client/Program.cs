@@ -29,6 +29,7 @@ public static class Program
         var root = new RootCommand("OrleansSweeps: sweeps of neural-network trainings and their gradient statistics (GSNR, OSGR, MGS).");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ResumeCommand.Create());
+        root.Subcommands.Add(SiloCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(CancelCommand.Create());
         root.Subcommands.Add(ResultsCommand.Create());

@@ -21,34 +21,34 @@ internal static partial class EmbeddedSilo
     /// <summary>Checks the settings before anything is written; sets libtorch's threads (process-global, so once, before any work).</summary>
     public static void Prepare(SiloSettings settings, SweepSpec sweep)
     {
+        Check(settings);
+        foreach (var wanted in sweep.Points.Select(p => settings.Device ?? p.Spec.Device).Distinct()) CheckDevice(wanted);
+    }
+
+    /// <summary>Checks the options every silo-hosting verb shares; sets libtorch's threads (process-global, once, before any work).</summary>
+    public static void Check(SiloSettings settings)
+    {
         if (settings.Device is not null) CheckDevice(settings.Device);
         if (settings.Slots is < 1) throw new UsageException($"--slots {settings.Slots}: must be at least 1");
         if (settings.Threads is < 1) throw new UsageException($"--threads {settings.Threads}: must be at least 1");
         if (settings.CheckpointInterval is < 0 or > 86400 || settings.CheckpointInterval is double.NaN)
             throw new UsageException($"--checkpoint-interval {settings.CheckpointInterval}: must be 0 to 86400 seconds");
-        foreach (var wanted in sweep.Points.Select(p => settings.Device ?? p.Spec.Device).Distinct()) CheckDevice(wanted);
         NativeRuntime.SetThreads(settings.Threads ?? 1);
     }
 
-    public static int Host(EmbeddedStores stores, SweepGrain grain, SweepSpec sweep, SiloSettings settings, CancellationToken cancel)
+    public static int Host(SweepStores stores, SweepGrain grain, SweepSpec sweep, SiloSettings settings, CancellationToken cancel)
     {
         var before = grain.Progress();
         if (before.RunsEnded == before.Runs) Console.Error.WriteLine($"sweep {grain.Id}: all {before.Runs} runs already done");
-        using (HomeLock.Acquire(stores.Home.Root))
+        // An embedded home has one silo at a time: holding its lock proves every other one is dead, so their
+        // leases are freed now. Shared stores have many silos; dead ones are expired by heartbeat silence.
+        using (stores.Home is { } home ? HomeLock.Acquire(home.Root) : null)
         {
-            // Holding the home lock proves every other embedded silo of this home is dead: free their leases now.
-            Blocking.Wait(stores.Ledger.ExpireSilentSilosAsync(TimeSpan.Zero, CancellationToken.None));
-            var options = new SiloOptions
-            {
-                Slots = settings.Slots ?? DefaultSlots(sweep, settings.Device),
-                Device = settings.Device,
-                CheckpointMinInterval = settings.CheckpointInterval is { } seconds ? TimeSpan.FromSeconds(seconds) : new SiloOptions().CheckpointMinInterval,
-                DrainTimeout = settings.Lifecycle.GracePeriod,
-            };
+            if (stores.Home is not null) Blocking.Wait(stores.Ledger.ExpireSilentSilosAsync(TimeSpan.Zero, CancellationToken.None));
+            var options = Options(settings, DefaultSlots(sweep, settings.Device), shared: stores.Home is null);
             var health = new SiloHealth();
-            var server = HealthEndpoint.Start(settings.Lifecycle.Health, health);
             SweepProgress progress;
-            try
+            using (HealthEndpoint.Start(settings.Lifecycle.Health, health))
             {
                 progress = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
                 {
@@ -56,10 +56,6 @@ internal static partial class EmbeddedSilo
                         warning => Console.Error.WriteLine($"warning: {warning}")) { Observer = observer, Health = health };
                     return silo.RunUntilFinishedAsync(grain.Id, cancel).GetAwaiter().GetResult();
                 });
-            }
-            finally
-            {
-                server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
             if (!progress.Finished)
             {
@@ -70,12 +66,12 @@ internal static partial class EmbeddedSilo
         return Report(stores, grain, sweep);
     }
 
-    private static int Report(EmbeddedStores stores, SweepGrain grain, SweepSpec sweep)
+    private static int Report(SweepStores stores, SweepGrain grain, SweepSpec sweep)
     {
         var (_, summaries) = SweepCompletion.Write(grain, sweep, stores.Blobs);
         SummaryTable.Write(sweep, summaries);
         var failed = summaries.Sum(s => s.Failed);
-        var where = stores.Home.SweepDirectory(grain.Id);
+        var where = stores.SweepLocation(grain.Id);
         if (failed > 0)
         {
             Console.WriteLine($"sweep {grain.Id}: {sweep.RunCount - failed} runs complete, {failed} failed (see failure.txt beside their curves); results under {where}");
@@ -84,6 +80,21 @@ internal static partial class EmbeddedSilo
         }
         Console.WriteLine($"sweep {grain.Id}: {sweep.RunCount} runs complete; curves under {where}; `sweeps results {grain.Id}` shows OSGR per recorded step");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The silo's options from the command line; a silo on shared stores expires silos silent for two leases.</summary>
+    public static SiloOptions Options(SiloSettings settings, int defaultSlots, bool shared, string? name = null)
+    {
+        var defaults = new SiloOptions();
+        return new SiloOptions
+        {
+            Slots = settings.Slots ?? defaultSlots,
+            Device = settings.Device,
+            CheckpointMinInterval = settings.CheckpointInterval is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.CheckpointMinInterval,
+            SiloSilence = shared ? 2 * defaults.LeaseDuration : null,
+            DrainTimeout = settings.Lifecycle.GracePeriod,
+            SiloId = name ?? defaults.SiloId,
+        };
     }
 
     /// <summary>One slot per core for CPU runs; one per visible GPU when every point runs on CUDA.</summary>

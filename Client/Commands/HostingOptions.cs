@@ -1,11 +1,12 @@
 using System.CommandLine;
+using OrleansSweeps.Silo.Storage;
 
 namespace OrleansSweeps.Client.Commands;
 
-/// <summary>The options of the verbs that host a silo (<c>run</c>, <c>resume</c>).</summary>
+/// <summary>The options of the verbs that host a silo (<c>run</c>, <c>resume</c>, <c>silo</c>).</summary>
 internal sealed class HostingOptions
 {
-    public Option<string> Home { get; } = CommonOptions.Home();
+    public StoreOptions Stores { get; } = new();
 
     public Option<string?> Device { get; } = CommonOptions.Device();
 
@@ -19,7 +20,7 @@ internal sealed class HostingOptions
 
     public void AddTo(Command command)
     {
-        command.Options.Add(Home);
+        Stores.AddTo(command);
         command.Options.Add(Device);
         command.Options.Add(Slots);
         command.Options.Add(Threads);
@@ -28,13 +29,13 @@ internal sealed class HostingOptions
     }
 
     public SiloSettings Read(ParseResult parse) =>
-        new(parse.GetValue(Home)!, parse.GetValue(Device), parse.GetValue(Slots), parse.GetValue(Threads), parse.GetValue(CheckpointInterval))
+        new(Stores.Read(parse), parse.GetValue(Device), parse.GetValue(Slots), parse.GetValue(Threads), parse.GetValue(CheckpointInterval))
         {
             Lifecycle = Lifecycle.Read(parse),
         };
 }
 
-internal sealed record SiloSettings(string Home, string? Device, int? Slots, int? Threads, double? CheckpointInterval)
+internal sealed record SiloSettings(StoreSettings Stores, string? Device, int? Slots, int? Threads, double? CheckpointInterval)
 {
     /// <summary>Health endpoints and grace period (default: none, no limit).</summary>
     public LifecycleSettings Lifecycle { get; init; } = new(null, Timeout.InfiniteTimeSpan);

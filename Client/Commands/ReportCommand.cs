@@ -14,16 +14,17 @@ internal static class ReportCommand
     public static Command Create()
     {
         var sweep = CommonOptions.Sweep();
-        var home = CommonOptions.Home();
+        var stores = new StoreOptions();
         var output = new Option<string>("--out") { Description = "Directory for index.html, figures/*.svg and tables/*.csv (created if missing)", Required = true };
-        var command = new Command("report", "Write an HTML report of a sweep's figures and tables") { sweep, home, output };
-        command.SetAction(parse => ErrorReporting.Run(() => Execute(parse.GetValue(sweep)!, parse.GetValue(home)!, parse.GetValue(output)!)));
+        var command = new Command("report", "Write an HTML report of a sweep's figures and tables") { sweep, output };
+        stores.AddTo(command);
+        command.SetAction(parse => ErrorReporting.Run(() => Execute(parse.GetValue(sweep)!, stores.Read(parse), parse.GetValue(output)!)));
         return command;
     }
 
-    private static int Execute(string sweepId, string home, string output)
+    private static int Execute(string sweepId, StoreSettings settings, string output)
     {
-        var stores = EmbeddedStores.Open(home, create: false);
+        var stores = SweepStores.Open(settings, create: false);
         try
         {
             var data = ReportData.Load(stores, sweepId);

@@ -7,7 +7,7 @@ using OrleansSweeps.Silo.Storage;
 namespace OrleansSweeps.Client.Commands;
 
 /// <summary>
-/// <c>sweeps results SWEEP [--home DIR] [--format table|csv|json] [--correlations]</c>: one row per (point,
+/// <c>sweeps results SWEEP [--home DIR | --ledger L --blobs B] [--format table|csv|json] [--correlations]</c>: one row per (point,
 /// recorded step) from the aggregates (empty cells where not computed or not recorded); with
 /// <c>--correlations</c>, per recorded step the Pearson correlation and least-squares line of OSGR lhs vs rhs.
 /// </summary>
@@ -16,18 +16,19 @@ internal static class ResultsCommand
     public static Command Create()
     {
         var sweep = CommonOptions.Sweep();
-        var home = CommonOptions.Home();
+        var stores = new StoreOptions();
         var format = new Option<ResultsFormat>("--format") { Description = "table, csv or json", DefaultValueFactory = _ => ResultsFormat.Table };
         var correlations = new Option<bool>("--correlations") { Description = "Per recorded step: points, Pearson c of osgr_lhs vs osgr_rhs, slope, intercept" };
-        var command = new Command("results", "Show a sweep's results per point and recorded step") { sweep, home, format, correlations };
+        var command = new Command("results", "Show a sweep's results per point and recorded step") { sweep, format, correlations };
+        stores.AddTo(command);
         command.SetAction(parse => ErrorReporting.Run(() =>
-            Execute(parse.GetValue(sweep)!, parse.GetValue(home)!, parse.GetValue(format), parse.GetValue(correlations))));
+            Execute(parse.GetValue(sweep)!, stores.Read(parse), parse.GetValue(format), parse.GetValue(correlations))));
         return command;
     }
 
-    private static int Execute(string sweepId, string home, ResultsFormat format, bool correlations)
+    private static int Execute(string sweepId, StoreSettings settings, ResultsFormat format, bool correlations)
     {
-        var stores = EmbeddedStores.Open(home, create: false);
+        var stores = SweepStores.Open(settings, create: false);
         try
         {
             var store = new LedgerSweepStore(stores.Ledger, stores.Blobs);

@@ -24,7 +24,7 @@ internal static class ResumeCommand
 
     private static int Execute(string sweepId, SiloSettings settings, CancellationToken cancel)
     {
-        var stores = EmbeddedStores.Open(settings.Home, create: false);
+        var stores = SweepStores.Open(settings.Stores, create: false);
         try
         {
             var grain = new SweepGrain(sweepId, new LedgerSweepStore(stores.Ledger, stores.Blobs));

@@ -9,9 +9,10 @@ using OrleansSweeps.Silo.Telemetry;
 namespace OrleansSweeps.Client.Commands;
 
 /// <summary>
-/// <c>sweeps run SPEC.yaml [--home DIR] [--id NAME] [--device cpu|cuda[:i]] [--slots N] [--threads N]</c>: submits
-/// the sweep to the home's ledger (spec copy in the blob store) and hosts a silo until every run and aggregate
-/// has completed, then prints a summary and the sweep id. Running it again continues an interrupted sweep.
+/// <c>sweeps run SPEC.yaml [--home DIR | --ledger L --blobs B [--detach]] [--id NAME] [--device cpu|cuda[:i]] [--slots N]
+/// [--threads N]</c>: submits the sweep to the ledger (spec copy in the blob store) and hosts a silo until every
+/// run and aggregate has completed, then prints a summary and the sweep id; with <c>--detach</c> it only submits
+/// (cluster silos do the work). Running it again continues an interrupted sweep.
 /// </summary>
 internal static partial class RunCommand
 {
@@ -20,21 +21,23 @@ internal static partial class RunCommand
         var spec = CommonOptions.Spec();
         var hosting = new HostingOptions();
         var id = new Option<string?>("--id") { Description = "Sweep id (default: spec name + hash of the spec text)" };
-        var command = new Command("run", "Submit a sweep and work on it in this process until it completes") { spec, id };
+        var detach = new Option<bool>("--detach") { Description = "Only submit (to shared stores): `sweeps silo` processes do the work" };
+        var command = new Command("run", "Submit a sweep and work on it in this process until it completes") { spec, id, detach };
         hosting.AddTo(command);
         // Work runs off the signal-handling thread so Ctrl-C / SIGTERM can cancel it and wait for the drain.
         command.SetAction((parse, cancel) => Task.Run(() => ErrorReporting.Run(() =>
-            Execute(parse.GetValue(spec)!, parse.GetValue(id), hosting.Read(parse), cancel))));
+            Execute(parse.GetValue(spec)!, parse.GetValue(id), parse.GetValue(detach), hosting.Read(parse), cancel))));
         return command;
     }
 
-    private static int Execute(string specPath, string? id, SiloSettings settings, CancellationToken cancel)
+    private static int Execute(string specPath, string? id, bool detach, SiloSettings settings, CancellationToken cancel)
     {
         var sweep = SpecLoader.LoadFile(specPath);
         if (id is not null && !IdPattern().IsMatch(id)) throw new UsageException($"--id '{id}': use 1–100 characters of A-Z a-z 0-9 . _ -");
-        EmbeddedSilo.Prepare(settings, sweep);
+        if (detach && !settings.Stores.Shared) throw new UsageException("--detach submits to shared stores for `sweeps silo` workers: give --ledger and --blobs");
+        if (!detach) EmbeddedSilo.Prepare(settings, sweep);
         var sweepId = id ?? SweepHome.DefaultSweepId(sweep);
-        var stores = EmbeddedStores.Open(settings.Home, create: true);
+        var stores = SweepStores.Open(settings.Stores, create: true);
         try
         {
             var grain = new SweepGrain(sweepId, new LedgerSweepStore(stores.Ledger, stores.Blobs));
@@ -44,7 +47,9 @@ internal static partial class RunCommand
                 // After registration (a rejected id stores nothing); silos that claim its runs link their spans to it.
                 Blocking.Wait(SweepTrace.StoreAsync(stores.Blobs, sweepId, submit));
             }
-            return EmbeddedSilo.Host(stores, grain, sweep, settings, cancel);
+            if (!detach) return EmbeddedSilo.Host(stores, grain, sweep, settings, cancel);
+            Console.WriteLine($"sweep {sweepId}: submitted, {sweep.RunCount} runs; `sweeps status {sweepId}` shows its progress");
+            return ExitCodes.Ok;
         }
         finally
         {

@@ -16,7 +16,7 @@ namespace OrleansSweeps.Client.Hosting;
 /// logging, configuration sources or signal handling of its own: the console's output and its Ctrl-C /
 /// SIGTERM handling stay as they are, and the endpoints keep answering (503 ready) during a drain.
 /// </summary>
-public sealed class SiloHealthServer : IAsyncDisposable
+public sealed class SiloHealthServer : IAsyncDisposable, IDisposable
 {
     private readonly WebApplication _app;
 
@@ -65,6 +65,8 @@ public sealed class SiloHealthServer : IAsyncDisposable
         http.Response.Headers.CacheControl = "no-store";
         return http.Response.WriteAsync((problem ?? ok) + "\n");
     }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {

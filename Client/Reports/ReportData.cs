@@ -25,7 +25,7 @@ internal sealed record ReportData(string Sweep, SweepSpec Spec, SweepProgress Pr
     public bool Complete => RunsPending == 0 && AggregatesPending == 0 && Progress.RunsFailed == 0;
 
     /// <summary>Reads a sweep; throws <see cref="InvalidOperationException"/> naming the home for an unknown sweep.</summary>
-    public static ReportData Load(EmbeddedStores stores, string sweep)
+    public static ReportData Load(SweepStores stores, string sweep)
     {
         var store = new LedgerSweepStore(stores.Ledger, stores.Blobs);
         string? specText;
@@ -37,7 +37,7 @@ internal sealed record ReportData(string Sweep, SweepSpec Spec, SweepProgress Pr
         {
             specText = null; // not a valid blob key (e.g. "a/../b"), so no sweep can have that id
         }
-        if (specText is null) throw new InvalidOperationException($"unknown sweep '{sweep}' in home '{stores.Home.Root}'");
+        if (specText is null) throw new InvalidOperationException($"unknown sweep '{sweep}' in {stores.Description}");
         var grain = new SweepGrain(sweep, store);
         var spec = grain.LoadSpec();
         var results = ResultsTable.Build(sweep, spec, store.ReadAggregate);

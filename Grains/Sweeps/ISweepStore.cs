@@ -21,7 +21,8 @@ public interface ISweepStore
     void WriteSpec(string sweep, string text);
 
     /// <summary>Registers the sweep's points with all runs queued; registering again reactivates a cancelled sweep.</summary>
-    void Register(string sweep, string specText, IReadOnlyList<(int Point, string Parameters, int Replicates)> points);
+    /// <param name="points">Each point's index, grid parameters as text, replicate count and spec device (cpu, cuda, cuda:i).</param>
+    void Register(string sweep, string specText, IReadOnlyList<(int Point, string Parameters, int Replicates, string Device)> points);
 
     SweepProgress? Progress(string sweep);
 

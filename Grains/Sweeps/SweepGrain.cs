@@ -24,7 +24,7 @@ public sealed class SweepGrain(string id, ISweepStore store)
         if (stored is not null && stored != spec.Text)
             throw new InvalidOperationException($"sweep '{Id}' already exists with a different spec; choose another --id");
         if (stored is null) store.WriteSpec(Id, spec.Text);
-        store.Register(Id, spec.Text, spec.Points.Select(p => (p.Index, Parameters(p), p.Spec.Replicates)).ToArray());
+        store.Register(Id, spec.Text, spec.Points.Select(p => (p.Index, Parameters(p), p.Spec.Replicates, p.Spec.Device)).ToArray());
     }
 
     /// <summary>The submitted spec; throws <see cref="InvalidOperationException"/> for an unknown sweep.</summary>

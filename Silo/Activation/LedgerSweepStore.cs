@@ -15,9 +15,9 @@ public sealed class LedgerSweepStore(ILedger ledger, IBlobStore blobs) : ISweepS
     public void WriteSpec(string sweep, string text) =>
         Blocking.Wait(blobs.PutAsync(BlobKeys.Spec(sweep), Encoding.UTF8.GetBytes(text), BlobCondition.CreateOnly));
 
-    public void Register(string sweep, string specText, IReadOnlyList<(int Point, string Parameters, int Replicates)> points) =>
+    public void Register(string sweep, string specText, IReadOnlyList<(int Point, string Parameters, int Replicates, string Device)> points) =>
         Blocking.Wait(ledger.RegisterSweepAsync(new SweepDefinition(sweep, specText,
-            points.Select(p => new PointDefinition(p.Point, p.Parameters, p.Replicates)).ToArray())));
+            points.Select(p => new PointDefinition(p.Point, p.Parameters, p.Replicates, DeviceKind.Of(p.Device))).ToArray())));
 
     public SweepProgress? Progress(string sweep) =>
         Blocking.Wait(ledger.GetSweepStatusAsync(sweep)) is { } s

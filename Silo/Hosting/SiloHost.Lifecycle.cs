@@ -14,6 +14,8 @@ public sealed partial class SiloHost
     private async Task AbandonAsync()
     {
         var left = _active.Values.ToArray();
+        // First, so slot threads that see their lease lost now know why (and do not warn about another holder).
+        _abandoned = left.Select(w => w.Lease.Resource.ToString()).ToArray();
         foreach (var work in left) await work.Lost.CancelAsync().ConfigureAwait(false);
         foreach (var work in left)
         {
@@ -26,7 +28,6 @@ public sealed partial class SiloHost
                 warn?.Invoke($"could not give back the lease on {work.Lease.Resource}: {e.Message}");
             }
         }
-        _abandoned = left.Select(w => w.Lease.Resource.ToString()).ToArray();
     }
 
     private readonly record struct Deadline(TimeSpan Timeout, long StartedAt)

@@ -67,7 +67,11 @@ public sealed partial class SiloHost
         {
             var outcome = grain.Activate(data.Plan, data.Test, work.Drain.Token);
             if (!outcome.LeaseLost) events.RunFinished(id, outcome);
-            else _telemetry.Runs.RunStopped(id, "lost");
+            else
+            {
+                _telemetry.Runs.RunStopped(id, "lost");
+                if (_abandoned is null) warn?.Invoke($"{id}: lease lost (token {claim.Lease.Token}): another silo holds the run now; this activation stopped without writing");
+            }
         }
         catch (OperationCanceledException) when (work.Drain.IsCancellationRequested)
         {

@@ -43,6 +43,26 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     {
         var grain = new SweepGrain(sweep, new LedgerSweepStore(ledger, blobs));
         _telemetry.Watch(sweep);
+        SweepProgress? ended = null;
+        await WorkAsync(() =>
+        {
+            if (!_active.IsEmpty || grain.Progress() is not { } progress || !(progress.Finished || progress.Cancelled)) return false;
+            ended = progress;
+            return true;
+        }, cancel).ConfigureAwait(false);
+        return ended!;
+    }
+
+    /// <summary>
+    /// Works on every active sweep of the ledger (a cluster silo, <c>sweeps silo</c>) until
+    /// <paramref name="cancel"/>, then drains and throws <see cref="OperationCanceledException"/>; a storage or
+    /// engine failure drains and is rethrown. It also expires silos silent for <see cref="SiloOptions.SiloSilence"/>,
+    /// so the work of a dead silo goes back to the queue without waiting for each lease to run out.
+    /// </summary>
+    public Task ServeAsync(CancellationToken cancel) => WorkAsync(() => false, cancel);
+
+    private async Task WorkAsync(Func<bool> finished, CancellationToken cancel)
+    {
         await ledger.HeartbeatAsync(options.SiloId, options.Slots, CancellationToken.None).ConfigureAwait(false);
         Health.LedgerAnswered();
         StartSlots();
@@ -54,7 +74,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
             {
                 Health.Ticked();
                 await ClaimAsync().ConfigureAwait(false);
-                if (_active.IsEmpty && grain.Progress() is { } progress && (progress.Finished || progress.Cancelled)) return progress;
+                if (finished()) return;
                 try
                 {
                     await _changed.WaitAsync(options.IdlePoll, cancel).ConfigureAwait(false);
@@ -87,7 +107,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
             Enqueue(ActiveWork.For(claim));
         free = options.Slots - _active.Count;
         if (free <= 0) return;
-        foreach (var claim in await ledger.ClaimRunsAsync(options.SiloId, free, options.LeaseDuration).ConfigureAwait(false))
+        foreach (var claim in await ledger.ClaimRunsAsync(options.SiloId, free, options.LeaseDuration, options.Serves).ConfigureAwait(false))
             Enqueue(ActiveWork.For(claim));
     }
 
@@ -128,6 +148,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
                 await ledger.HeartbeatAsync(options.SiloId, options.Slots, stop).ConfigureAwait(false);
                 Health.LedgerAnswered();
                 _telemetry.RecordSlots(options.Slots);
+                if (options.SiloSilence is { } silence) await ledger.ExpireSilentSilosAsync(silence, stop).ConfigureAwait(false);
                 foreach (var work in _active.Values)
                 {
                     switch (await ledger.RenewAsync(work.Lease, options.LeaseDuration, stop).ConfigureAwait(false))

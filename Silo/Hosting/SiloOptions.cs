@@ -1,7 +1,7 @@
 namespace OrleansSweeps.Silo.Hosting;
 
 /// <summary>How a silo works: its slots, its leases and how often it polls.</summary>
-public sealed class SiloOptions
+public sealed record SiloOptions
 {
     /// <summary>Runs and aggregates executed at once, each on its own thread. Default: the processor count.</summary>
     public int Slots { get; init; } = Environment.ProcessorCount;
@@ -12,6 +12,12 @@ public sealed class SiloOptions
     /// <summary>Interval of lease renewals and heartbeats (well under <see cref="LeaseDuration"/>). Default 5 s.</summary>
     public TimeSpan RenewEvery { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Silos whose heartbeat is this old are expired by this one (their leases freed, their work queued again);
+    /// null: never (an embedded silo holds its home alone). Default null; a cluster silo uses twice the lease.
+    /// </summary>
+    public TimeSpan? SiloSilence { get; init; }
+
     /// <summary>Longest wait between claim attempts while nothing finishes. Default 200 ms.</summary>
     public TimeSpan IdlePoll { get; init; } = TimeSpan.FromMilliseconds(200);
 
@@ -20,10 +26,16 @@ public sealed class SiloOptions
 
     /// <summary>
     /// Longest wait of a drain (Ctrl-C, SIGTERM) for its runs to checkpoint; then the leases still held are given
-    /// back without one and <see cref="SiloHost.RunUntilFinishedAsync"/> throws <see cref="DrainTimeoutException"/>.
-    /// Default: no limit.
+    /// back without one and <see cref="SiloHost.RunUntilFinishedAsync"/> / <see cref="SiloHost.ServeAsync"/> throw
+    /// <see cref="DrainTimeoutException"/>. Default: no limit.
     /// </summary>
     public TimeSpan DrainTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// The kind of device (<c>cpu</c> or <c>cuda</c>) whose runs this silo claims, or null for every run (an
+    /// embedded silo, which trains each on <see cref="Device"/> or its spec's device). Default null.
+    /// </summary>
+    public string? Serves { get; init; }
 
     /// <summary>Device for every run (cpu, cuda, cuda:i), or null for each spec's own. Default null.</summary>
     public string? Device { get; init; }

@@ -44,12 +44,19 @@ public interface ILedger : IAsyncDisposable
 
     Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default);
 
+    /// <summary>Runs in state running and the silo whose lease they are under (null once freed), by sweep, point, replicate.</summary>
+    Task<IReadOnlyList<RunningRun>> ListRunningAsync(CancellationToken cancel = default);
+
     /// <summary>
     /// Claims up to <paramref name="max"/> runnable runs (queued, or running under a lease that expired)
     /// of active sweeps for <paramref name="owner"/>. Runs of a point whose replicates this owner already
     /// holds come first, then points nobody holds, then the rest; within that, oldest sweep, point, replicate.
     /// </summary>
-    Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default);
+    Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default) =>
+        ClaimRunsAsync(owner, max, leaseDuration, null, cancel);
+
+    /// <summary>As above, of points whose device kind is <paramref name="device"/> only (any when null): a silo claims what its slots can serve.</summary>
+    Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, string? device, CancellationToken cancel = default);
 
     /// <summary>Claims up to <paramref name="max"/> ready aggregates (or ones whose lease expired) of active sweeps.</summary>
     Task<IReadOnlyList<AggregateClaim>> ClaimAggregatesAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default);

@@ -6,7 +6,17 @@ namespace OrleansSweeps.Silo.Ledger;
 public sealed record SweepDefinition(string Sweep, string SpecText, IReadOnlyList<PointDefinition> Points);
 
 /// <summary>One grid point: its index, its grid parameters as text (e.g. <c>lr=0.1 n=100</c>), its replicate count M.</summary>
-public sealed record PointDefinition(int Point, string Parameters, int Replicates);
+/// <param name="Device">What its runs need: <c>cpu</c> or <c>cuda</c> (<see cref="DeviceKind"/>); a silo claims only runs it can serve.</param>
+public sealed record PointDefinition(int Point, string Parameters, int Replicates, string Device = DeviceKind.Cpu);
+
+/// <summary>The kinds of device a run needs and a silo serves (a spec's <c>cuda:1</c> is of kind <c>cuda</c>).</summary>
+public static class DeviceKind
+{
+    public const string Cpu = "cpu";
+    public const string Cuda = "cuda";
+
+    public static string Of(string device) => device.StartsWith(Cuda, StringComparison.Ordinal) ? Cuda : Cpu;
+}
 
 public enum SweepState
 {
@@ -36,6 +46,9 @@ public enum SiloState
 }
 
 public sealed record SiloRecord(string Silo, int Slots, SiloState State, DateTimeOffset StartedAt, DateTimeOffset LastHeartbeat);
+
+/// <summary>A run being trained, where (<see cref="Owner"/>) and until when its lease holds.</summary>
+public sealed record RunningRun(RunId Run, string? Owner, DateTimeOffset? LeaseExpires);
 
 /// <summary>One replicate's report of one recorded step (the payload is the run's scalars, as text).</summary>
 public sealed record StepReport(int Replicate, int Step, string Payload);

@@ -40,8 +40,11 @@ public sealed class InstrumentedLedger(ILedger inner) : ILedger
     public Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default) =>
         Timed("list_silos", () => Inner.ListSilosAsync(cancel));
 
-    public Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default) =>
-        Timed("claim_runs", () => Inner.ClaimRunsAsync(owner, max, leaseDuration, cancel));
+    public Task<IReadOnlyList<RunningRun>> ListRunningAsync(CancellationToken cancel = default) =>
+        Timed("list_running", () => Inner.ListRunningAsync(cancel));
+
+    public Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, string? device, CancellationToken cancel = default) =>
+        Timed("claim_runs", () => Inner.ClaimRunsAsync(owner, max, leaseDuration, device, cancel));
 
     public Task<IReadOnlyList<AggregateClaim>> ClaimAggregatesAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default) =>
         Timed("claim_aggregates", () => Inner.ClaimAggregatesAsync(owner, max, leaseDuration, cancel));

@@ -148,9 +148,9 @@ public sealed class TelemetryExportTests
         }
     }
 
-    /// <summary>The OTEL_* variables of this process (removed from the child's environment).</summary>
+    /// <summary>The OTEL_* variables of this process (blanked in the child's environment: empty counts as unset).</summary>
     private static IEnumerable<string> OtelVariables() =>
         Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal));
 
-    private static Dictionary<string, string?> Without(IEnumerable<string> names) => names.ToDictionary(n => n, _ => (string?)null);
+    private static Dictionary<string, string> Without(IEnumerable<string> names) => names.ToDictionary(n => n, _ => "");
 }

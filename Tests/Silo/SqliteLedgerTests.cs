@@ -1,3 +1,4 @@
+using OrleansSweeps.Contracts.Identity;
 using Microsoft.Data.Sqlite;
 using OrleansSweeps.Silo.Ledger;
 using OrleansSweeps.Silo.Ledger.Sqlite;
@@ -22,6 +23,27 @@ public sealed class SqliteLedgerTests : LedgerContract, IDisposable
     }
 
     [Fact]
+    public async Task A_version_1_ledger_is_migrated_and_its_points_need_a_cpu()
+    {
+        using (var connection = new SqliteConnection($"Data Source={_home.Combine(SqliteLedger.FileName)};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL);"
+                + SqliteSchema.Migrations[0].Sql + """
+                INSERT INTO schema_version VALUES (1, 'v1', 0);
+                INSERT INTO sweeps VALUES ('old', 'x', 'active', 0);
+                INSERT INTO points VALUES ('old', 0, 'lr=1', 1);
+                INSERT INTO runs (sweep, point, replicate, state) VALUES ('old', 0, 0, 'queued');
+                """;
+            command.ExecuteNonQuery();
+        }
+        await using var ledger = Open();
+        Assert.Empty(await ledger.ClaimRunsAsync("gpu", 1, LeaseDuration, DeviceKind.Cuda));
+        Assert.Equal(new RunId("old", 0, 0), (await ledger.ClaimRunsAsync("cpu", 1, LeaseDuration, DeviceKind.Cpu)).Single().Run);
+    }
+
+    [Fact]
     public async Task The_file_is_in_WAL_mode_at_the_latest_schema_version()
     {
         await using (Open()) { }
@@ -31,7 +53,7 @@ public sealed class SqliteLedgerTests : LedgerContract, IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", command.ExecuteScalar());
         command.CommandText = "SELECT group_concat(version) FROM schema_version";
-        Assert.Equal("1", command.ExecuteScalar());
+        Assert.Equal(string.Join(",", SqliteSchema.Migrations.Select(m => m.Version)), command.ExecuteScalar());
     }
 
     public void Dispose() => _home.Dispose();

@@ -13,30 +13,24 @@ public static class Cli
         return Wait(process, args);
     }
 
-    /// <summary>Runs <c>sweeps</c> with environment variables set (a null value removes the variable).</summary>
-    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var process = Start(workingDirectory, environment, args);
         return Wait(process, args);
     }
 
     /// <summary>Starts <c>sweeps</c> without waiting (for tests that signal or kill it).</summary>
-    public static Process Start(string workingDirectory, params string[] args) =>
-        Start(workingDirectory, new Dictionary<string, string?>(), args);
+    public static Process Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
 
-    /// <summary>Starts <c>sweeps</c> with environment variables set (a null value removes the variable), without waiting.</summary>
-    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    /// <summary>As <see cref="Start(string, string[])"/>, with extra environment variables.</summary>
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "sweeps.dll");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["COLUMNS"] = "200";
-        foreach (var (name, value) in environment)
-        {
-            if (value is null) start.Environment.Remove(name);
-            else start.Environment[name] = value;
-        }
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 

@@ -20,8 +20,9 @@ public sealed partial class PostgresLedger
                         AND o.owner <> @owner AND o.expires_at > @now) AS others
             FROM runs r
             JOIN sweeps s ON s.sweep = r.sweep
+            JOIN points p ON p.sweep = r.sweep AND p.point = r.point
             JOIN leases l ON l.sweep = r.sweep AND l.kind = 'run' AND l.point = r.point AND l.ordinal = r.replicate
-            WHERE s.state = 'active'
+            WHERE s.state = 'active' AND (@device::text IS NULL OR p.device = @device)
               AND (r.state = 'queued' OR (r.state = 'running' AND (l.owner IS NULL OR l.expires_at <= @now)))
             ORDER BY mine DESC, others ASC, s.created_at, r.sweep, r.point, r.replicate
             LIMIT @max
@@ -41,7 +42,7 @@ public sealed partial class PostgresLedger
         ORDER BY c.mine DESC, c.others ASC, c.created_at, c.sweep, c.point, c.replicate
         """;
 
-    public Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default)
+    public Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, string? device = null, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(max);
         return Run<IReadOnlyList<RunClaim>>(async session =>
@@ -52,7 +53,7 @@ public sealed partial class PostgresLedger
                 var run = new RunId(r.GetString(0), r.GetInt32(1), r.GetInt32(2));
                 var checkpoint = r.IsDBNull(3) ? (int?)null : r.GetInt32(3);
                 return new RunClaim(run, new Lease(LeaseResource.For(run), owner, r.GetInt64(5), FromMs(expires)), checkpoint, r.GetInt32(4));
-            }, ("owner", owner), ("now", session.NowMs), ("expires", expires), ("max", max));
+            }, ("owner", owner), ("now", session.NowMs), ("expires", expires), ("max", max), ("device", (object?)device ?? DBNull.Value));
         }, cancel);
     }
 

@@ -32,10 +32,12 @@ public sealed partial class PostgresLedger
                 return session.Replay && created == createdAt;
             }
             await session.ExecuteAsync("""
-                INSERT INTO points (sweep, point, parameters, replicates)
-                SELECT @s, point, parameters, replicates FROM unnest(@points, @parameters, @replicates) AS p (point, parameters, replicates)
+                INSERT INTO points (sweep, point, parameters, replicates, device)
+                SELECT @s, point, parameters, replicates, device
+                FROM unnest(@points, @parameters, @replicates, @devices) AS p (point, parameters, replicates, device)
                 """, ("s", sweep.Sweep), ("points", sweep.Points.Select(p => p.Point).ToArray()),
-                ("parameters", sweep.Points.Select(p => p.Parameters).ToArray()), ("replicates", sweep.Points.Select(p => p.Replicates).ToArray()));
+                ("parameters", sweep.Points.Select(p => p.Parameters).ToArray()), ("replicates", sweep.Points.Select(p => p.Replicates).ToArray()),
+                ("devices", sweep.Points.Select(p => p.Device).ToArray()));
             await session.ExecuteAsync("""
                 INSERT INTO runs (sweep, point, replicate, state)
                 SELECT p.sweep, p.point, r, 'queued' FROM points p CROSS JOIN LATERAL generate_series(0, p.replicates - 1) AS r

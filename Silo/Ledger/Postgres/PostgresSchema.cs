@@ -58,6 +58,9 @@ internal static class PostgresSchema
                 PRIMARY KEY (sweep, kind, point, ordinal));
             CREATE INDEX leases_by_owner ON leases (owner, kind, sweep, point);
             """),
+        new(2, "points.device: the device kind a point's runs need (placement)", """
+            ALTER TABLE points ADD COLUMN device text NOT NULL DEFAULT 'cpu' CHECK (device IN ('cpu', 'cuda'));
+            """),
     ];
 
     public static int KnownVersion => Migrations[^1].Version;

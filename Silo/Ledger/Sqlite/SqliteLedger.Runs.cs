@@ -10,9 +10,9 @@ public sealed partial class SqliteLedger
     /// </summary>
     private const string RunnableRuns = """
         SELECT r.sweep, r.point, r.replicate, r.checkpoint_step, r.attempts
-        FROM runs r JOIN sweeps s ON s.sweep = r.sweep
+        FROM runs r JOIN sweeps s ON s.sweep = r.sweep JOIN points p ON p.sweep = r.sweep AND p.point = r.point
         LEFT JOIN leases l ON l.sweep = r.sweep AND l.kind = 'run' AND l.point = r.point AND l.ordinal = r.replicate
-        WHERE s.state = 'active'
+        WHERE s.state = 'active' AND ($device IS NULL OR p.device = $device)
           AND (r.state = 'queued' OR (r.state = 'running' AND (l.owner IS NULL OR l.expires_at <= $now)))
         ORDER BY
           EXISTS (SELECT 1 FROM leases m WHERE m.sweep = r.sweep AND m.kind = 'run' AND m.point = r.point
@@ -23,7 +23,7 @@ public sealed partial class SqliteLedger
         LIMIT $max
         """;
 
-    public Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default)
+    public Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, string? device = null, CancellationToken cancel = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(max);
         return Task.FromResult<IReadOnlyList<RunClaim>>(Write((c, t) =>
@@ -31,7 +31,7 @@ public sealed partial class SqliteLedger
             var now = NowMs();
             var candidates = c.Query(t, RunnableRuns,
                 r => (Run: new RunId(r.GetString(0), r.GetInt32(1), r.GetInt32(2)), Checkpoint: r.NullableInt(3), Attempts: r.GetInt32(4)),
-                ("$now", now), ("$owner", owner), ("$max", max));
+                ("$now", now), ("$owner", owner), ("$max", max), ("$device", device));
             var claims = new List<RunClaim>(candidates.Count);
             foreach (var (run, checkpoint, attempts) in candidates)
             {

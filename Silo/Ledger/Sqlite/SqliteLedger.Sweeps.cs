@@ -26,8 +26,8 @@ public sealed partial class SqliteLedger
             c.Execute(t, "INSERT INTO sweeps VALUES ($s, $h, 'active', $now)", ("$s", sweep.Sweep), ("$h", hash), ("$now", NowMs()));
             foreach (var point in sweep.Points)
             {
-                c.Execute(t, "INSERT INTO points VALUES ($s, $p, $params, $m)",
-                    ("$s", sweep.Sweep), ("$p", point.Point), ("$params", point.Parameters), ("$m", point.Replicates));
+                c.Execute(t, "INSERT INTO points (sweep, point, parameters, replicates, device) VALUES ($s, $p, $params, $m, $device)",
+                    ("$s", sweep.Sweep), ("$p", point.Point), ("$params", point.Parameters), ("$m", point.Replicates), ("$device", point.Device));
                 for (var r = 0; r < point.Replicates; r++)
                     c.Execute(t, "INSERT INTO runs (sweep, point, replicate, state) VALUES ($s, $p, $r, 'queued')",
                         ("$s", sweep.Sweep), ("$p", point.Point), ("$r", r));
