@@ -8,8 +8,9 @@ using OrleansSweeps.Tests.TestSupport;
 namespace OrleansSweeps.Tests.Client;
 
 /// <summary>
-/// The silo's health endpoints (in process, on a manual clock; and through the real console) and SIGTERM: a drain
-/// within <c>--grace-period</c> exits 130 with checkpoints; one that outlasts it gives the leases back and exits 3.
+/// The silo's health endpoints (in process, on a manual clock; and through the real console, for <c>run</c> and
+/// <c>silo</c>) and SIGTERM: a drain within <c>--grace-period</c> exits 130 with checkpoints; one that outlasts it
+/// gives the leases back and exits 3.
 /// </summary>
 public sealed class HealthAndLifecycleTests
 {
@@ -113,6 +114,32 @@ public sealed class HealthAndLifecycleTests
     }
 
     [Fact]
+    public void A_cluster_silo_serves_health_and_drains_a_detached_sweep_on_sigterm()
+    {
+        using var dir = new TempDirectory();
+        var spec = WriteSpec(dir);
+        string[] stores = ["--ledger", dir.Combine("ledger.db"), "--blobs", dir.Combine("blobs")];
+        var submitted = Cli.Run(dir.Path, ["run", spec, "--id", "s", "--detach", .. stores]);
+        Assert.True(submitted.ExitCode == 0, submitted.Stderr);
+        var port = OtlpReceiver.FreePort();
+        using var process = Cli.Start(dir.Path, ["silo", "--slots", "2", "--device", "cpu", "--checkpoint-interval", "0",
+            "--health-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--grace-period", "20", .. stores]);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
+        Poll.Until(() => process.HasExited || Status(http, "/readyz") == HttpStatusCode.OK, TimeSpan.FromMinutes(1), "readiness");
+        Poll.Until(() => process.HasExited || CheckpointsUnder(dir.Combine("blobs")) >= 2, TimeSpan.FromMinutes(1), "checkpoints of both runs");
+        Assert.Equal(HttpStatusCode.OK, Status(http, "/healthz"));
+        Assert.False(process.HasExited);
+
+        var signalled = Stopwatch.StartNew();
+        Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        var result = Cli.Wait(process);
+        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(20), $"exit took {signalled.Elapsed}");
+        Assert.True(result.ExitCode == 130, result.Stderr);
+        Assert.Contains("silo stopped: work checkpointed and leases given back", result.Stderr);
+        Assert.Equal(0, RunsHeld(dir.Combine("ledger.db")));
+    }
+
+    [Fact]
     public void Lifecycle_options_are_checked_before_anything_is_written()
     {
         using var dir = new TempDirectory();
@@ -157,16 +184,20 @@ public sealed class HealthAndLifecycleTests
         }
     }
 
-    private static int Checkpoints(string home)
+    private static int Checkpoints(string home) => CheckpointsUnder(Path.Combine(home, "blobs"));
+
+    /// <summary>Runs of sweep <c>s</c> with a checkpoint, in the blob directory <paramref name="blobs"/>.</summary>
+    private static int CheckpointsUnder(string blobs)
     {
-        var runs = Path.Combine(home, "blobs", "sweeps", "s", "runs");
+        var runs = Path.Combine(blobs, "sweeps", "s", "runs");
         return Directory.Exists(runs) ? Directory.GetDirectories(runs, "checkpoints", SearchOption.AllDirectories).Count(d => Directory.EnumerateFiles(d, "*.ckpt").Any()) : 0;
     }
 
-    /// <summary>Runs whose lease is still held (state running) in the home's ledger.</summary>
-    private static long RunsHeld(string home)
+    /// <summary>Runs whose lease is still held (state running) in the ledger: a home's <c>ledger.db</c>, or the file given.</summary>
+    private static long RunsHeld(string homeOrLedger)
     {
-        using var ledger = new SqliteConnection($"Data Source={Path.Combine(home, "ledger.db")};Mode=ReadOnly;Pooling=False");
+        var file = homeOrLedger.EndsWith(".db", StringComparison.Ordinal) ? homeOrLedger : Path.Combine(homeOrLedger, "ledger.db");
+        using var ledger = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
         ledger.Open();
         using var query = ledger.CreateCommand();
         query.CommandText = "SELECT count(*) FROM runs WHERE state = 'running'";
