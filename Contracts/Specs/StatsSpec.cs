@@ -16,7 +16,7 @@ public enum StatsExamples
 /// </summary>
 /// <param name="Moments">Per-parameter moments of per-example gradients, summarised per tensor and for the model.</param>
 /// <param name="Signs">Also p_same_sign (needs moments).</param>
-/// <param name="Vectors">Also write g and ρ² per parameter (float32) as <c>moments/{step}.bin</c> (needs moments).</param>
+/// <param name="Vectors">Also write g and ρ² per parameter (float32) into the run's <c>moments/{first}-{last}.bin</c> batch blobs (needs moments).</param>
 /// <param name="Examples">Which examples the moments are taken over.</param>
 /// <param name="Chunk">Examples per native chunk (bounds memory).</param>
 /// <param name="MgsBatch">b for the MGS kernel (0: none); b examples drawn afresh (stream <c>mgs/m/t</c>) from the training set.</param>

@@ -86,10 +86,12 @@ public sealed record CurveRow(
         {
             var f = line.Split(',');
             if (f.Length != fields) throw new InvalidDataException($"{source}:{i + 2}: expected {fields} fields, found {f.Length}");
-            var values = f.Select(Parse).ToArray();
+            if (!int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out var step))
+                throw new InvalidDataException($"{source}:{i + 2}: step '{f[0]}' is not a step number");
+            var values = f.Select(v => Parse(v, source, i + 2)).ToArray();
             var stats = withStats ? ModelStats.FromArray(values[FieldCount..(FieldCount + ModelStats.FieldCount)]) : null;
             var diagnostics = withDiagnostics ? Training.Diagnostics.FromArray(values.AsSpan(fields - Training.Diagnostics.FieldCount)) : null;
-            return new CurveRow(int.Parse(f[0], CultureInfo.InvariantCulture), values[1], values[2], values[3],
+            return new CurveRow(step, values[1], values[2], values[3],
                 values[4], values[5], values[6], values[7]) { Stats = stats, Diagnostics = diagnostics };
         }).ToArray();
     }
@@ -106,5 +108,9 @@ public sealed record CurveRow(
     /// <summary>Shortest text that round-trips the double exactly; empty for NaN.</summary>
     private static string Format(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static double Parse(string text) => text.Length == 0 ? double.NaN : double.Parse(text, CultureInfo.InvariantCulture);
+    /// <summary>A field of line <paramref name="line"/>; a malformed number is an <see cref="InvalidDataException"/> naming where it is.</summary>
+    private static double Parse(string text, string source, int line) =>
+        text.Length == 0 ? double.NaN
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value
+        : throw new InvalidDataException($"{source}:{line}: '{text}' is not a number");
 }

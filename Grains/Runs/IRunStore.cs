@@ -7,7 +7,7 @@ public interface IRunStore
 {
     ICheckpointStore Checkpoints { get; }
 
-    /// <summary>The finished run's curves, or null when the run has not completed.</summary>
+    /// <summary>The finished run's curves, or null when the run has not completed; stored curves that are cut short or malformed throw <see cref="InvalidDataException"/>.</summary>
     IReadOnlyList<CurveRow>? ReadCurves();
 
     /// <summary>Stores the finished run's curves atomically; from then on the run counts as complete.</summary>

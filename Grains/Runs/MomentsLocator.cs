@@ -15,10 +15,10 @@ public sealed record MomentsLocator(string Key, long Offset, int Length)
     public static MomentsLocator Parse(string text, string source)
     {
         var parts = text.Split(' ');
-        if (parts.Length != 3
+        if (parts.Length != 3 || parts[0].Length == 0
             || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
-            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
-            throw new InvalidDataException($"{source}: moments locator '{text}' is not 'KEY OFFSET LENGTH'");
+            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length == 0)
+            throw new InvalidDataException($"{source}: moments locator '{text}' is not 'KEY OFFSET LENGTH' (a blob key, a byte offset, a positive length)");
         return new MomentsLocator(parts[0], offset, length);
     }
 }

@@ -39,11 +39,38 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
     /// </summary>
     public bool FirstActivation { get; init; }
 
+    /// <summary>Told when stored state is ignored (e.g. curves that do not parse); null: not told.</summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>The stored outcome, or null when the run still has work to do.</summary>
     public RunOutcome? StoredOutcome()
     {
-        if (store.ReadCurves() is { } finished) return new RunOutcome(finished, null, true);
+        if (StoredCurves() is { } finished) return new RunOutcome(finished, null, true);
         return store.ReadFailure() is { } failure ? new RunOutcome(null, failure, true) : null;
+    }
+
+    /// <summary>
+    /// The stored curves when they are whole. Curves carry no checksum and blob puts are not fsynced (atomic against
+    /// process death, not against an OS crash), so a curves blob that does not parse or lacks a recorded step is
+    /// treated as absent, with a warning: the run is trained again, which gives the same rows (runs are deterministic).
+    /// </summary>
+    private IReadOnlyList<CurveRow>? StoredCurves()
+    {
+        IReadOnlyList<CurveRow>? rows;
+        try
+        {
+            rows = store.ReadCurves();
+        }
+        catch (InvalidDataException e)
+        {
+            Warn?.Invoke($"{Id}: ignoring its stored curves, the run is trained again: {e.Message}");
+            return null;
+        }
+        if (rows is null) return null;
+        var recorded = spec.Record.Resolve(spec.Training.Steps);
+        if (rows.Select(r => r.Step).SequenceEqual(recorded)) return rows;
+        Warn?.Invoke($"{Id}: ignoring its stored curves, the run is trained again: they hold {rows.Count} of its {recorded.Count} recorded steps");
+        return null;
     }
 
     /// <param name="data">The point's data (shared by its replicates).</param>

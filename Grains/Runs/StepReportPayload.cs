@@ -24,7 +24,10 @@ public static class StepReportPayload
     {
         var newline = payload.IndexOf('\n', StringComparison.Ordinal);
         if (newline < 0 || payload[..newline] != Version)
-            throw new InvalidDataException($"{source}: not a '{Version}' step report");
+        {
+            var first = newline < 0 ? payload : payload[..newline];
+            throw new InvalidDataException($"{source}: not a '{Version}' step report (it begins '{(first.Length > 40 ? first[..40] + "…" : first)}')");
+        }
         var rest = payload[(newline + 1)..];
         MomentsLocator? moments = null;
         if (rest.StartsWith(MomentsPrefix, StringComparison.Ordinal))

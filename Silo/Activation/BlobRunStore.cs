@@ -8,14 +8,20 @@ namespace OrleansSweeps.Silo.Activation;
 
 /// <summary>
 /// A run's durable state as blobs (DESIGN.md layout): <c>curves.csv</c> or <c>failure.txt</c> (each written
-/// once, atomically), <c>stats.csv</c>, <c>moments/{step}.bin</c> and <c>checkpoints/</c>.
+/// once, atomically), <c>stats.csv</c>, <c>moments/{first}-{last}.bin</c> (a batch of steps' moment vectors) and <c>checkpoints/</c>.
 /// </summary>
 public sealed class BlobRunStore(IBlobStore blobs, RunId run, Action<string>? warn = null) : IRunStore
 {
     public ICheckpointStore Checkpoints { get; } = new BlobCheckpointStore(blobs, run, warn);
 
-    public IReadOnlyList<CurveRow>? ReadCurves() =>
-        ReadText(BlobKeys.Curves(run)) is { } text ? CurveRow.ParseCsv(text, $"blob '{BlobKeys.Curves(run)}'") : null;
+    /// <summary>The curves, or null; a blob cut short (every curves file ends with a newline) or malformed throws <see cref="InvalidDataException"/>.</summary>
+    public IReadOnlyList<CurveRow>? ReadCurves()
+    {
+        var key = BlobKeys.Curves(run);
+        if (ReadText(key) is not { } text) return null;
+        if (!text.EndsWith('\n')) throw new InvalidDataException($"blob '{key}': cut short ({text.Length} characters, no final newline)");
+        return CurveRow.ParseCsv(text, $"blob '{key}'");
+    }
 
     public void WriteCurves(IReadOnlyList<CurveRow> rows) => WriteText(BlobKeys.Curves(run), CurveRow.ToCsv(rows));
 

@@ -15,13 +15,27 @@ public sealed class LedgerAggregateStore(ILedger ledger, IBlobStore blobs, Aggre
 
     public MomentVectors ReadMomentVectors(int replicate, MomentsLocator at)
     {
-        var run = BlobKeys.Run(new RunId(aggregate.Sweep, aggregate.Point, replicate));
-        // The locator comes from the ledger; it must name this replicate's own blob.
-        if (!at.Key.StartsWith(run, StringComparison.Ordinal)) throw new InvalidDataException($"{aggregate} replicate {replicate}: moments locator '{at.Key}' is outside the run");
+        var moments = BlobKeys.Run(new RunId(aggregate.Sweep, aggregate.Point, replicate)) + "moments/";
+        // The locator comes from the ledger; it must name one of this replicate's own moments blobs.
+        if (!IsValidKey(at.Key) || !at.Key.StartsWith(moments, StringComparison.Ordinal))
+            throw new InvalidDataException($"{aggregate} replicate {replicate}: moments locator names '{at.Key}', outside the run's '{moments}'");
         var source = $"blob '{at.Key}' bytes {at.Offset}+{at.Length}";
         var bytes = Blocking.Wait(blobs.GetRangeAsync(at.Key, at.Offset, at.Length)) ?? throw new InvalidDataException($"{source}: moment vectors missing");
         if (bytes.Length != at.Length) throw new InvalidDataException($"{source}: truncated ({bytes.Length} bytes)");
         return MomentVectors.Deserialize(bytes, source);
+    }
+
+    private static bool IsValidKey(string key)
+    {
+        try
+        {
+            BlobKeys.Validate(key);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false; // e.g. '..' segments: a key that could leave the run's prefix
+        }
     }
 
     public void WriteCrossRunGsnr(byte[] blob) => Blocking.Wait(blobs.PutAsync(BlobKeys.Aggregate(aggregate), blob));

@@ -68,10 +68,31 @@ public sealed partial class FileBlobStore
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}{BlobKeys.TempSuffix}";
-        using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
-        stream.Write(content);
-        stream.Flush(flushToDisk: false);
-        return temp;
+        try
+        {
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+            stream.Write(content);
+            stream.Flush(flushToDisk: false);
+            return temp;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A disk that filled up mid-write leaves no partial temp file taking its space.
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a stray temp file is never read as a blob.
+        }
     }
 
     /// <summary>Runs a file operation, turning a disk problem into one error that names the key and the path.</summary>

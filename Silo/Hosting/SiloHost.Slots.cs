@@ -60,6 +60,7 @@ public sealed partial class SiloHost
             Progress = step => events.StepDone(id, step),
             CheckpointMinInterval = options.CheckpointMinInterval,
             FirstActivation = claim.Attempt == 1,
+            Warn = warn,
         };
         events.RunStarted(id, spec.Training.Steps, claim.CheckpointStep ?? 0);
         var data = _data.Acquire(id.Sweep, id.Point, spec, device);
@@ -109,7 +110,7 @@ public sealed partial class SiloHost
         }
         catch (IOException e)
         {
-            warn?.Invoke($"could not give back the lease on {work.Lease.Resource}: {e.Message}");
+            warn?.Invoke($"could not give back the lease on {work.Lease.Resource} ({e.Message}); it is freed when it expires, or at once when a silo next opens this home");
         }
     }
 }

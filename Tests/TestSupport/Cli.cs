@@ -20,17 +20,33 @@ public static class Cli
     }
 
     /// <summary>Starts <c>sweeps</c> without waiting (for tests that signal or kill it).</summary>
-    public static Process Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+    public static Process Start(string workingDirectory, params string[] args) => StartAs(null, workingDirectory, args);
 
     /// <summary>As <see cref="Start(string, string[])"/>, with extra environment variables.</summary>
-    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartAs(null, workingDirectory, args, environment);
+
+    /// <summary>Runs <c>sweeps</c> as another (unprivileged) user through <c>runuser</c>; needs root.</summary>
+    public static Result RunAs(string user, string workingDirectory, params string[] args)
+    {
+        using var process = StartAs(user, workingDirectory, args);
+        return Wait(process, args);
+    }
+
+    /// <summary><see cref="Start(string, string[])"/>, as <paramref name="user"/> (through <c>runuser</c>, so as root) when not null.</summary>
+    public static Process StartAs(string? user, string workingDirectory, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "sweeps.dll");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(user is null ? "dotnet" : "runuser") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (user is not null)
+        {
+            foreach (var a in new[] { "-u", user, "--", "dotnet" }) start.ArgumentList.Add(a);
+            start.Environment["HOME"] = workingDirectory;
+        }
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["COLUMNS"] = "200";
-        foreach (var (name, value) in environment) start.Environment[name] = value;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 

@@ -14,4 +14,12 @@ public static class Poll
             Thread.Sleep(20);
         }
     }
+
+    /// <summary>Waits until <paramref name="probe"/> returns a value and returns it.</summary>
+    public static T Until<T>(Func<T?> probe, TimeSpan timeout, string awaited) where T : struct
+    {
+        T? value = null;
+        Until(() => (value = probe()) is not null, timeout, awaited);
+        return value!.Value;
+    }
 }
