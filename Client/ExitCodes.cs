@@ -13,4 +13,10 @@ public static class ExitCodes
 
     /// <summary>Interrupted (Ctrl-C / SIGTERM): checkpoints were saved; run the same command to continue.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>
+    /// Interrupted, and the drain outlasted <c>--grace-period</c>: the leases still held were given back without a
+    /// final checkpoint (those runs resume from their previous one).
+    /// </summary>
+    public const int DrainTimedOut = 3;
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OrleansSweeps.Client.Commands;
 using OrleansSweeps.Client.Commands.Bench;
+using OrleansSweeps.Client.Hosting;
 
 namespace OrleansSweeps.Client;
 
@@ -8,12 +9,20 @@ public static class Program
 {
     /// <summary>
     /// How long Ctrl-C / SIGTERM waits for a graceful stop (finish the current step, save a checkpoint)
-    /// before the process exits anyway.
+    /// before the process exits anyway, for verbs without <c>--grace-period</c>.
     /// </summary>
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(60);
 
-    public static Task<int> Main(string[] args) =>
-        Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = GracePeriod });
+    /// <summary>The verbs that submit sweeps or host a silo: they export telemetry when OTEL_* variables ask for it.</summary>
+    public static readonly IReadOnlySet<string> TelemetryVerbs = new HashSet<string>(StringComparer.Ordinal) { "run", "resume", "silo" };
+
+    public static async Task<int> Main(string[] args)
+    {
+        var parse = Build().Parse(args);
+        using var telemetry = parse.Errors.Count == 0 && TelemetryVerbs.Contains(parse.CommandResult.Command.Name) ? OtlpExport.Start() : null;
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = LifecycleOptions.TerminationTimeout(parse, GracePeriod) })
+            .ConfigureAwait(false);
+    }
 
     public static RootCommand Build()
     {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using OrleansSweeps.Client.Display;
+using OrleansSweeps.Client.Hosting;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Grains.Sweeps;
@@ -7,6 +8,7 @@ using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Silo.Results;
 using OrleansSweeps.Silo.Storage;
+using OrleansSweeps.Silo.Telemetry;
 
 namespace OrleansSweeps.Client.Commands;
 
@@ -44,11 +46,17 @@ internal static partial class EmbeddedSilo
         {
             if (stores.Home is not null) Blocking.Wait(stores.Ledger.ExpireSilentSilosAsync(TimeSpan.Zero, CancellationToken.None));
             var options = Options(settings, DefaultSlots(sweep, settings.Device), shared: stores.Home is null);
-            var progress = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
+            var health = new SiloHealth();
+            SweepProgress progress;
+            using (HealthEndpoint.Start(settings.Lifecycle.Health, health))
             {
-                using var silo = new SiloHost(stores.Ledger, stores.Blobs, options, warning => Console.Error.WriteLine($"warning: {warning}")) { Observer = observer };
-                return silo.RunUntilFinishedAsync(grain.Id, cancel).GetAwaiter().GetResult();
-            });
+                progress = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
+                {
+                    using var silo = new SiloHost(InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs), options,
+                        warning => Console.Error.WriteLine($"warning: {warning}")) { Observer = observer, Health = health };
+                    return silo.RunUntilFinishedAsync(grain.Id, cancel).GetAwaiter().GetResult();
+                });
+            }
             if (!progress.Finished)
             {
                 Console.Error.WriteLine($"sweep {grain.Id} was cancelled: {progress.RunsEnded} of {progress.Runs} runs ended; `sweeps resume {grain.Id}` continues it");
@@ -84,6 +92,7 @@ internal static partial class EmbeddedSilo
             Device = settings.Device,
             CheckpointMinInterval = settings.CheckpointInterval is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.CheckpointMinInterval,
             SiloSilence = shared ? 2 * defaults.LeaseDuration : null,
+            DrainTimeout = settings.Lifecycle.GracePeriod,
             SiloId = name ?? defaults.SiloId,
         };
     }

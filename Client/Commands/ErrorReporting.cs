@@ -1,5 +1,6 @@
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Interop;
+using OrleansSweeps.Silo.Hosting;
 
 namespace OrleansSweeps.Client.Commands;
 
@@ -19,6 +20,10 @@ internal static class ErrorReporting
         catch (UsageException e)
         {
             return Fail(e.Message, ExitCodes.BadInput);
+        }
+        catch (DrainTimeoutException e)
+        {
+            return Fail(e.Message, ExitCodes.DrainTimedOut);
         }
         catch (OperationCanceledException)
         {

@@ -4,6 +4,7 @@ using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Storage;
+using OrleansSweeps.Silo.Telemetry;
 
 namespace OrleansSweeps.Client.Commands;
 
@@ -40,7 +41,12 @@ internal static partial class RunCommand
         try
         {
             var grain = new SweepGrain(sweepId, new LedgerSweepStore(stores.Ledger, stores.Blobs));
-            grain.Submit(sweep);
+            using (var submit = SweepTrace.StartSubmit(stores.Blobs, sweepId))
+            {
+                grain.Submit(sweep);
+                // After registration (a rejected id stores nothing); silos that claim its runs link their spans to it.
+                Blocking.Wait(SweepTrace.StoreAsync(stores.Blobs, sweepId, submit));
+            }
             if (!detach) return EmbeddedSilo.Host(stores, grain, sweep, settings, cancel);
             Console.WriteLine($"sweep {sweepId}: submitted, {sweep.RunCount} runs; `sweeps status {sweepId}` shows its progress");
             return ExitCodes.Ok;

@@ -1,14 +1,17 @@
 using System.CommandLine;
+using OrleansSweeps.Client.Hosting;
 using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Silo.Ledger;
 using OrleansSweeps.Silo.Storage;
+using OrleansSweeps.Silo.Telemetry;
 
 namespace OrleansSweeps.Client.Commands;
 
 /// <summary>
-/// <c>sweeps silo --ledger L --blobs B [--slots N] [--device D] [--name NAME] [--lease S] [--threads N] [--checkpoint-interval S]</c>:
+/// <c>sweeps silo --ledger L --blobs B [--slots N] [--device D] [--name NAME] [--lease S] [--threads N] [--checkpoint-interval S]
+/// [--health-port P] [--health-address A] [--grace-period S]</c>:
 /// a cluster worker. It joins the shared ledger (heartbeats), claims runs and aggregates of every active
 /// sweep up to its slots (the replicates of a point preferring one silo), expires silos that fell silent and
 /// works until Ctrl-C / SIGTERM, when it drains: every run checkpoints and every lease goes back.
@@ -46,7 +49,10 @@ internal static class SiloCommand
                 var lease = TimeSpan.FromSeconds(seconds);
                 options = options with { LeaseDuration = lease, RenewEvery = lease / 3, SiloSilence = 2 * lease };
             }
-            using var silo = new SiloHost(stores.Ledger, stores.Blobs, options, warning => Console.Error.WriteLine($"warning: {warning}"));
+            var health = new SiloHealth();
+            using var server = HealthEndpoint.Start(settings.Lifecycle.Health, health);
+            using var silo = new SiloHost(InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs), options,
+                warning => Console.Error.WriteLine($"warning: {warning}")) { Health = health };
             Console.WriteLine($"silo {options.SiloId}: {options.Slots} slot(s) on {device}, serving runs that need {serves}; {stores.Description}");
             silo.ServeAsync(cancel).GetAwaiter().GetResult();
             return ExitCodes.Ok;

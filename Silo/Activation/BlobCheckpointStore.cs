@@ -1,6 +1,8 @@
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Engine.Training;
 using OrleansSweeps.Silo.Blobs;
+using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Telemetry;
 
 namespace OrleansSweeps.Silo.Activation;
 
@@ -33,7 +35,10 @@ public sealed class BlobCheckpointStore(IBlobStore blobs, RunId run, Action<stri
 
     public void Save(Checkpoint checkpoint)
     {
-        Blocking.Wait(blobs.PutAsync(BlobKeys.Checkpoint(run, checkpoint.Step), checkpoint.Serialize()));
+        using var span = SiloTelemetry.StartChild(SweepsTelemetry.CheckpointSpan, LeaseResource.For(run), null);
+        var bytes = checkpoint.Serialize();
+        span?.SetTag(SweepsTelemetry.StepTag, checkpoint.Step).SetTag(SweepsTelemetry.BytesTag, bytes.Length);
+        Blocking.Wait(blobs.PutAsync(BlobKeys.Checkpoint(run, checkpoint.Step), bytes));
         foreach (var old in Keys().SkipLast(Keep)) Blocking.Wait(blobs.DeleteAsync(old));
     }
 

@@ -1,5 +1,6 @@
 using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Telemetry;
 
 namespace OrleansSweeps.Silo.Activation;
 
@@ -10,8 +11,14 @@ public sealed class LedgerRunLease(ILedger ledger, Lease lease, CancellationToke
 
     public CancellationToken Lost { get; } = lost;
 
-    public bool ReportSteps(IReadOnlyList<(int Step, string Payload)> reports) =>
-        Blocking.Wait(ledger.ReportStepsAsync(Lease, reports.Select(r => new StepPayload(r.Step, r.Payload)).ToArray()));
+    public bool ReportSteps(IReadOnlyList<(int Step, string Payload)> reports)
+    {
+        using var span = SiloTelemetry.StartChild(SweepsTelemetry.ReportSpan, Lease.Resource, Lease.Owner);
+        span?.SetTag(SweepsTelemetry.StepTag, reports.Count > 0 ? reports[^1].Step : null).SetTag(SweepsTelemetry.StepCountTag, reports.Count);
+        var accepted = Blocking.Wait(ledger.ReportStepsAsync(Lease, reports.Select(r => new StepPayload(r.Step, r.Payload)).ToArray()));
+        if (!accepted) span?.SetTag(SweepsTelemetry.OutcomeTag, "lost");
+        return accepted;
+    }
 
     public bool RecordCheckpoint(int step) => Blocking.Wait(ledger.RecordCheckpointAsync(Lease, step));
 

@@ -4,6 +4,7 @@ using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Telemetry;
 
 namespace OrleansSweeps.Silo.Hosting;
 
@@ -19,12 +20,14 @@ public sealed partial class SiloHost
             _slots.Add(thread);
             thread.Start();
         }
+        _telemetry.RecordSlots(options.Slots);
     }
 
     private void SlotLoop()
     {
         foreach (var work in _queue.GetConsumingEnumerable())
         {
+            using var busy = _telemetry.SlotBusy();
             try
             {
                 if (work.Drain.IsCancellationRequested || _fatal is not null) Release(work);
@@ -33,6 +36,7 @@ public sealed partial class SiloHost
             }
             catch (Exception e)
             {
+                if (work.Run is { } run) _telemetry.Runs.RunStopped(run.Run, "error");
                 TryRelease(work);
                 Fatal(e);
             }
@@ -49,23 +53,30 @@ public sealed partial class SiloHost
         var id = claim.Run;
         var spec = SpecOf(id.Sweep).Points[id.Point].Spec;
         var device = options.Device ?? spec.Device;
+        using var span = _telemetry.StartRun(claim, device);
+        var events = CompositeObserver.Of(_telemetry.Runs, Observer);
         var grain = new RunGrain(id, spec, device, new BlobRunStore(blobs, id, warn), new LedgerRunLease(ledger, claim.Lease, work.Lost.Token))
         {
-            Progress = step => Observer?.StepDone(id, step),
+            Progress = step => events.StepDone(id, step),
             CheckpointMinInterval = options.CheckpointMinInterval,
             FirstActivation = claim.Attempt == 1,
             Warn = warn,
         };
-        Observer?.RunStarted(id, spec.Training.Steps, claim.CheckpointStep ?? 0);
+        events.RunStarted(id, spec.Training.Steps, claim.CheckpointStep ?? 0);
         var data = _data.Acquire(id.Sweep, id.Point, spec, device);
         try
         {
             var outcome = grain.Activate(data.Plan, data.Test, work.Drain.Token);
-            if (!outcome.LeaseLost) Observer?.RunFinished(id, outcome);
-            else warn?.Invoke($"{id}: lease lost (token {claim.Lease.Token}): another silo holds the run now; this activation stopped without writing");
+            if (!outcome.LeaseLost) events.RunFinished(id, outcome);
+            else
+            {
+                _telemetry.Runs.RunStopped(id, "lost");
+                if (_abandoned is null) warn?.Invoke($"{id}: lease lost (token {claim.Lease.Token}): another silo holds the run now; this activation stopped without writing");
+            }
         }
         catch (OperationCanceledException) when (work.Drain.IsCancellationRequested)
         {
+            _telemetry.Runs.RunStopped(id, "drained");
             Release(work);
         }
         finally
@@ -78,13 +89,18 @@ public sealed partial class SiloHost
     {
         var id = claim.Aggregate;
         var spec = SpecOf(id.Sweep).Points[id.Point].Spec;
-        new AggregatorGrain(id, spec, new LedgerAggregateStore(ledger, blobs, id, claim.Lease)).Activate();
+        using var span = _telemetry.StartAggregate(claim);
+        _telemetry.AggregateCompleted(id, new AggregatorGrain(id, spec, new LedgerAggregateStore(ledger, blobs, id, claim.Lease)).Activate());
     }
 
     private SweepSpec SpecOf(string sweep) =>
         _specs.GetOrAdd(sweep, s => new SweepGrain(s, new LedgerSweepStore(ledger, blobs)).LoadSpec());
 
-    private void Release(ActiveWork work) => Blocking.Wait(ledger.ReleaseAsync(work.Lease));
+    /// <summary>Gives the lease back (a lost one, or one a timed-out drain gave back already, is left alone).</summary>
+    private void Release(ActiveWork work)
+    {
+        if (!work.Lost.IsCancellationRequested) Blocking.Wait(ledger.ReleaseAsync(work.Lease));
+    }
 
     private void TryRelease(ActiveWork work)
     {

@@ -5,6 +5,7 @@ using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Blobs;
 using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Telemetry;
 
 namespace OrleansSweeps.Silo.Hosting;
 
@@ -23,8 +24,13 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     private readonly PointDataCache _data = new(options.Slots);
     private readonly List<Thread> _slots = [];
     private ExceptionDispatchInfo? _fatal;
+    private readonly SiloTelemetry _telemetry = new(options.SiloId, options.Device, blobs);
+    private IReadOnlyList<string>? _abandoned;
 
     public ISweepObserver? Observer { get; init; }
+
+    /// <summary>Liveness and readiness for health endpoints (pass one in to watch it from outside).</summary>
+    public SiloHealth Health { get; init; } = new();
 
     public string SiloId => options.SiloId;
 
@@ -36,6 +42,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     public async Task<SweepProgress> RunUntilFinishedAsync(string sweep, CancellationToken cancel)
     {
         var grain = new SweepGrain(sweep, new LedgerSweepStore(ledger, blobs));
+        _telemetry.Watch(sweep);
         SweepProgress? ended = null;
         await WorkAsync(() =>
         {
@@ -57,6 +64,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     private async Task WorkAsync(Func<bool> finished, CancellationToken cancel)
     {
         await ledger.HeartbeatAsync(options.SiloId, options.Slots, CancellationToken.None).ConfigureAwait(false);
+        Health.LedgerAnswered();
         StartSlots();
         using var stopRenewal = new CancellationTokenSource();
         var renewal = Task.Run(() => RenewLoopAsync(stopRenewal.Token), CancellationToken.None);
@@ -64,6 +72,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
         {
             while (!cancel.IsCancellationRequested && _fatal is null)
             {
+                Health.Ticked();
                 await ClaimAsync().ConfigureAwait(false);
                 if (finished()) return;
                 try
@@ -81,8 +90,10 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
             await DrainAsync().ConfigureAwait(false);
             await stopRenewal.CancelAsync().ConfigureAwait(false);
             await renewal.ConfigureAwait(false);
+            await _telemetry.RecordSweepStatesAsync(ledger).ConfigureAwait(false);
         }
         _fatal?.Throw();
+        if (_abandoned is { } abandoned) throw new DrainTimeoutException(options.DrainTimeout, abandoned);
         cancel.ThrowIfCancellationRequested();
         throw new InvalidOperationException("silo loop ended without a reason");
     }
@@ -106,11 +117,25 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
         _queue.Add(work);
     }
 
-    /// <summary>Stops all work with a checkpoint and waits until every lease is given back.</summary>
+    /// <summary>
+    /// Stops all work with a checkpoint and waits until every lease is given back, at most
+    /// <see cref="SiloOptions.DrainTimeout"/> (then <see cref="AbandonAsync"/>).
+    /// </summary>
     private async Task DrainAsync()
     {
+        Health.StartedDraining();
         foreach (var work in _active.Values) await work.Drain.CancelAsync().ConfigureAwait(false);
-        while (!_active.IsEmpty) await _changed.WaitAsync(options.IdlePoll).ConfigureAwait(false);
+        var deadline = DrainDeadline();
+        while (!_active.IsEmpty)
+        {
+            Health.Ticked();
+            if (deadline.Left() is not { } left)
+            {
+                await AbandonAsync().ConfigureAwait(false);
+                return;
+            }
+            await _changed.WaitAsync(left < options.IdlePoll ? left : options.IdlePoll).ConfigureAwait(false);
+        }
     }
 
     private async Task RenewLoopAsync(CancellationToken stop)
@@ -121,6 +146,8 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
             {
                 await Task.Delay(options.RenewEvery, stop).ConfigureAwait(false);
                 await ledger.HeartbeatAsync(options.SiloId, options.Slots, stop).ConfigureAwait(false);
+                Health.LedgerAnswered();
+                _telemetry.RecordSlots(options.Slots);
                 if (options.SiloSilence is { } silence) await ledger.ExpireSilentSilosAsync(silence, stop).ConfigureAwait(false);
                 foreach (var work in _active.Values)
                 {
@@ -134,6 +161,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
                             break;
                     }
                 }
+                await _telemetry.RecordSweepStatesAsync(ledger, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -155,6 +183,8 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     public void Dispose()
     {
         _queue.CompleteAdding();
+        // Abandoned slot threads may still be inside an update: leave them (and what they use) to the process exit.
+        if (_abandoned is not null) return;
         foreach (var thread in _slots) thread.Join();
         _data.Dispose();
         _queue.Dispose();

@@ -25,6 +25,13 @@ public sealed record SiloOptions
     public TimeSpan CheckpointMinInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Longest wait of a drain (Ctrl-C, SIGTERM) for its runs to checkpoint; then the leases still held are given
+    /// back without one and <see cref="SiloHost.RunUntilFinishedAsync"/> / <see cref="SiloHost.ServeAsync"/> throw
+    /// <see cref="DrainTimeoutException"/>. Default: no limit.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
     /// The kind of device (<c>cpu</c> or <c>cuda</c>) whose runs this silo claims, or null for every run (an
     /// embedded silo, which trains each on <see cref="Device"/> or its spec's device). Default null.
     /// </summary>

@@ -12,6 +12,9 @@ public sealed class InstrumentedBlobStore(IBlobStore inner) : IBlobStore
 {
     public IBlobStore Inner { get; } = inner;
 
+    /// <summary><paramref name="blobs"/> instrumented (as is when it already is).</summary>
+    public static IBlobStore Wrap(IBlobStore blobs) => blobs as InstrumentedBlobStore ?? new InstrumentedBlobStore(blobs);
+
     public async Task<string?> PutAsync(string key, ReadOnlyMemory<byte> content, BlobCondition condition = default, CancellationToken cancel = default)
     {
         var start = Stopwatch.GetTimestamp();

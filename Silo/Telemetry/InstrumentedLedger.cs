@@ -12,6 +12,9 @@ public sealed class InstrumentedLedger(ILedger inner) : ILedger
 {
     public ILedger Inner { get; } = inner;
 
+    /// <summary><paramref name="ledger"/> instrumented (as is when it already is).</summary>
+    public static ILedger Wrap(ILedger ledger) => ledger as InstrumentedLedger ?? new InstrumentedLedger(ledger);
+
     public Task<bool> RegisterSweepAsync(SweepDefinition sweep, CancellationToken cancel = default) =>
         Timed("register_sweep", () => Inner.RegisterSweepAsync(sweep, cancel));
 

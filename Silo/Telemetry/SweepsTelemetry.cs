@@ -24,13 +24,38 @@ public static class SweepsTelemetry
     public const string StateTag = "sweeps.run.state";
     public const string OutcomeTag = "sweeps.run.outcome";
 
+    // Span attributes besides the ones above.
+    public const string ReplicateTag = "sweeps.replicate";
+    public const string StepTag = "sweeps.step";
+    public const string AttemptTag = "sweeps.run.attempt";
+    public const string StepCountTag = "sweeps.steps";
+    public const string BytesTag = "sweeps.bytes";
+
+    // Span names (ActivitySource <see cref="Source"/>). Every run and aggregate activation links to the sweep's
+    // submission span, whose W3C traceparent is stored with the sweep (see SweepTrace).
+
+    /// <summary>Submitting a sweep (<c>sweeps run</c>); tags sweep.</summary>
+    public const string SubmitSpan = "sweeps.sweep.submit";
+
+    /// <summary>One activation of a run on a slot, until it completes, fails, drains or loses its lease; tags sweep, point, replicate, silo, device, attempt, step (resumed from).</summary>
+    public const string RunActivateSpan = "sweeps.run.activate";
+
+    /// <summary>One batch of recorded-step reports written to the ledger; tags sweep, point, replicate, silo, step (the last), steps (count).</summary>
+    public const string ReportSpan = "sweeps.run.report";
+
+    /// <summary>One checkpoint written to the blob store; tags sweep, point, replicate, silo, step, bytes.</summary>
+    public const string CheckpointSpan = "sweeps.run.checkpoint";
+
+    /// <summary>One aggregate computed (point, recorded step); tags sweep, point, step, silo.</summary>
+    public const string AggregateSpan = "sweeps.aggregate";
+
     /// <summary>Runs of each sweep by ledger state (queued, running, completed, failed), as the silo last read them; tags sweep, state.</summary>
     public static readonly Gauge<long> Runs = Meter.CreateGauge<long>("sweeps.runs", "{run}", "Runs by state");
 
     /// <summary>Runs this silo is training now; tags silo, device.</summary>
     public static readonly UpDownCounter<long> RunsActive = Meter.CreateUpDownCounter<long>("sweeps.runs.active", "{run}", "Runs training on this silo");
 
-    /// <summary>Activations that ended, tag outcome (completed, failed, drained, lost), sweep, silo.</summary>
+    /// <summary>Activations that ended, tag outcome (completed, failed, drained, lost, error: the slot failed), sweep, silo.</summary>
     public static readonly Counter<long> RunsEnded = Meter.CreateCounter<long>("sweeps.runs.ended", "{run}", "Run activations that ended, by outcome");
 
     /// <summary>Training updates done; tags sweep, silo, device.</summary>

@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using OrleansSweeps.Contracts.Identity;
+using OrleansSweeps.Grains.Aggregates;
+using OrleansSweeps.Silo.Blobs;
+using OrleansSweeps.Silo.Ledger;
+
+namespace OrleansSweeps.Silo.Telemetry;
+
+/// <summary>
+/// What one silo records in <see cref="SweepsTelemetry"/> besides its run events (<see cref="Runs"/>): its slots
+/// and busy slots, the runs of each sweep it works on by ledger state, aggregates and the science gauges, and
+/// the activation spans of its runs and aggregates (linked to their sweep's submission, <see cref="SweepTrace"/>).
+/// Telemetry never stops work: its own ledger reads swallow storage errors.
+/// </summary>
+public sealed class SiloTelemetry
+{
+    private readonly string _silo;
+    private readonly TagList _siloTags;
+    private readonly SweepTrace _trace;
+    private readonly ConcurrentDictionary<string, byte> _sweeps = new();
+    private readonly ConcurrentDictionary<RunId, string> _placed = new();
+    private readonly Dictionary<(string Sweep, int Point, string Value), int> _latest = [];
+
+    /// <param name="device">The silo's device for every run, or null when each run uses its spec's (tag value <c>spec</c>).</param>
+    public SiloTelemetry(string silo, string? device, IBlobStore blobs)
+    {
+        _silo = silo;
+        _siloTags = new TagList { { SweepsTelemetry.SiloTag, silo }, { SweepsTelemetry.DeviceTag, device ?? "spec" } };
+        _trace = new SweepTrace(blobs);
+        // A run's device, as StartRun was told it just before the run's RunStarted event.
+        Runs = new TelemetryObserver(silo, id => _placed.TryRemove(id, out var placed) ? placed : device ?? "spec");
+    }
+
+    /// <summary>The run events (runs active and ended, training steps and their duration).</summary>
+    public TelemetryObserver Runs { get; }
+
+    public void RecordSlots(int slots) => SweepsTelemetry.Slots.Record(slots, _siloTags);
+
+    /// <summary>Counts a slot busy until the result is disposed.</summary>
+    public BusySlot SlotBusy()
+    {
+        SweepsTelemetry.SlotsBusy.Add(1, _siloTags);
+        return new BusySlot(_siloTags);
+    }
+
+    /// <summary>Includes <paramref name="sweep"/> in <see cref="RecordSweepStatesAsync"/> from now on.</summary>
+    public void Watch(string sweep) => _sweeps.TryAdd(sweep, 0);
+
+    /// <summary>Reads each watched sweep's run counts from the ledger into <c>sweeps.runs</c> (only while something listens).</summary>
+    public async Task RecordSweepStatesAsync(ILedger ledger, CancellationToken cancel = default)
+    {
+        if (!SweepsTelemetry.Runs.Enabled) return;
+        foreach (var sweep in _sweeps.Keys)
+        {
+            try
+            {
+                if (await ledger.GetSweepStatusAsync(sweep, cancel).ConfigureAwait(false) is not { } status) continue;
+                Record(status.Runs.Queued, "queued");
+                Record(status.Runs.Running, "running");
+                Record(status.Runs.Completed, "completed");
+                Record(status.Runs.Failed, "failed");
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+
+            void Record(int count, string state) =>
+                SweepsTelemetry.Runs.Record(count, new TagList { { SweepsTelemetry.SweepTag, sweep }, { SweepsTelemetry.StateTag, state } });
+        }
+    }
+
+    /// <summary>The activation span of a run (the slot thread's current activity until disposed), or null when tracing is off.</summary>
+    public Activity? StartRun(RunClaim claim, string device)
+    {
+        Watch(claim.Run.Sweep);
+        _placed[claim.Run] = device;
+        var span = StartRoot(SweepsTelemetry.RunActivateSpan, claim.Run.Sweep);
+        span?.SetTag(SweepsTelemetry.SweepTag, claim.Run.Sweep)
+            .SetTag(SweepsTelemetry.PointTag, claim.Run.Point)
+            .SetTag(SweepsTelemetry.ReplicateTag, claim.Run.Replicate)
+            .SetTag(SweepsTelemetry.SiloTag, _silo)
+            .SetTag(SweepsTelemetry.DeviceTag, device)
+            .SetTag(SweepsTelemetry.AttemptTag, claim.Attempt)
+            .SetTag(SweepsTelemetry.StepTag, claim.CheckpointStep ?? 0);
+        return span;
+    }
+
+    /// <summary>The span of an aggregate's computation, or null when tracing is off.</summary>
+    public Activity? StartAggregate(AggregateClaim claim)
+    {
+        Watch(claim.Aggregate.Sweep);
+        var span = StartRoot(SweepsTelemetry.AggregateSpan, claim.Aggregate.Sweep);
+        span?.SetTag(SweepsTelemetry.SweepTag, claim.Aggregate.Sweep)
+            .SetTag(SweepsTelemetry.PointTag, claim.Aggregate.Point)
+            .SetTag(SweepsTelemetry.StepTag, claim.Aggregate.Step)
+            .SetTag(SweepsTelemetry.SiloTag, _silo);
+        return span;
+    }
+
+    /// <summary>
+    /// Counts a computed aggregate and sets the science gauges of its point to its values, unless a later step's
+    /// value was already recorded (aggregates of one point may complete out of step order). NaN values (not
+    /// recorded, e.g. OSGR lhs at the last step) leave the gauge as it is. Null: the lease was lost.
+    /// </summary>
+    public void AggregateCompleted(AggregateId id, AggregateResult? result)
+    {
+        if (result is null)
+        {
+            Activity.Current?.SetTag(SweepsTelemetry.OutcomeTag, "lost");
+            return;
+        }
+        SweepsTelemetry.AggregatesCompleted.Add(1, new TagList { { SweepsTelemetry.SweepTag, id.Sweep }, { SweepsTelemetry.SiloTag, _silo } });
+        var tags = new TagList { { SweepsTelemetry.SweepTag, id.Sweep }, { SweepsTelemetry.PointTag, id.Point } };
+        Gauge(SweepsTelemetry.OsgrLhs, "osgr_lhs");
+        Gauge(SweepsTelemetry.OsgrRhs, "osgr_rhs");
+        Gauge(SweepsTelemetry.GsnrMean, "gsnr_mean");
+        Gauge(SweepsTelemetry.MgsTrace, "mgs_trace_mean");
+
+        void Gauge(System.Diagnostics.Metrics.Gauge<double> gauge, string name)
+        {
+            var value = result[name];
+            if (!double.IsFinite(value)) return;
+            var key = (id.Sweep, id.Point, name);
+            lock (_latest)
+            {
+                if (_latest.TryGetValue(key, out var step) && step > id.Step) return;
+                _latest[key] = id.Step;
+                gauge.Record(value, tags);
+            }
+        }
+    }
+
+    /// <summary>A span of a run's lease (report, checkpoint): a child of the slot thread's activation span.</summary>
+    public static Activity? StartChild(string name, LeaseResource resource, string? silo)
+    {
+        var span = SweepsTelemetry.Source.StartActivity(name);
+        if (span is null) return null;
+        span.SetTag(SweepsTelemetry.SweepTag, resource.Sweep).SetTag(SweepsTelemetry.PointTag, resource.Point);
+        span.SetTag(resource.Kind == LeaseKind.Run ? SweepsTelemetry.ReplicateTag : SweepsTelemetry.StepTag, resource.Ordinal);
+        span.SetTag(SweepsTelemetry.SiloTag, silo ?? span.Parent?.GetTagItem(SweepsTelemetry.SiloTag));
+        return span;
+    }
+
+    /// <summary>
+    /// A root span (whatever the thread's current activity: slot threads inherit the context they were started in)
+    /// linked to the sweep's submission.
+    /// </summary>
+    private Activity? StartRoot(string name, string sweep)
+    {
+        if (!SweepsTelemetry.Source.HasListeners()) return null;
+        Activity.Current = null;
+        return SweepsTelemetry.Source.StartActivity(name, ActivityKind.Internal, default(ActivityContext), links: _trace.LinksOf(sweep));
+    }
+
+    /// <summary>A busy slot, counted down once on dispose.</summary>
+    public readonly struct BusySlot(TagList tags) : IDisposable
+    {
+        public void Dispose() => SweepsTelemetry.SlotsBusy.Add(-1, tags);
+    }
+}

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Data.Sqlite;
+using OrleansSweeps.Client.Hosting;
+using OrleansSweeps.Silo.Hosting;
+using OrleansSweeps.Tests.TestSupport;
+
+namespace OrleansSweeps.Tests.Client;
+
+/// <summary>
+/// The silo's health endpoints (in process, on a manual clock; and through the real console, for <c>run</c> and
+/// <c>silo</c>) and SIGTERM: a drain within <c>--grace-period</c> exits 130 with checkpoints; one that outlasts it
+/// gives the leases back and exits 3.
+/// </summary>
+public sealed class HealthAndLifecycleTests
+{
+    // One point, two replicates of 20,000 updates: still training whenever the signal lands.
+    private const string LongSpec = """
+        name: lifecycle-health
+        seed: 5
+        replicates: 2
+        train_size: 200
+        dataset:
+          kind: two-circles
+          noise: 0.1
+          test_size: 200
+        model:
+          kind: mlp
+          hidden: [32]
+        training:
+          optimizer: gd
+          lr: 0.1
+          steps: 20000
+        record:
+          every: 1000
+        checkpoint_every: 20
+        """;
+
+    [Fact]
+    public async Task Liveness_follows_the_loop_and_readiness_the_ledger_and_the_drain()
+    {
+        var clock = new ManualClock();
+        var health = new SiloHealth(clock);
+        await using var server = await SiloHealthServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), health);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Endpoint.Port}") };
+
+        Assert.Equal((HttpStatusCode.OK, "live"), await Get(http, "/healthz"));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "ledger not reached yet"), await Get(http, "/readyz"));
+        health.LedgerAnswered();
+        Assert.Equal((HttpStatusCode.OK, "ready"), await Get(http, "/readyz"));
+
+        clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "silo loop silent for 31 s"), await Get(http, "/healthz"));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "ledger silent for 31 s"), await Get(http, "/readyz"));
+        health.Ticked();
+        health.LedgerAnswered();
+        Assert.Equal((HttpStatusCode.OK, "live"), await Get(http, "/healthz"));
+        Assert.Equal((HttpStatusCode.OK, "ready"), await Get(http, "/readyz"));
+
+        health.StartedDraining();
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "draining"), await Get(http, "/readyz"));
+        Assert.Equal((HttpStatusCode.OK, "live"), await Get(http, "/healthz"));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/other")).StatusCode);
+
+        // A port in use is an IOException naming the endpoint.
+        var error = await Assert.ThrowsAsync<IOException>(() => SiloHealthServer.StartAsync(server.Endpoint, health));
+        Assert.Contains(server.Endpoint.ToString(), error.Message);
+    }
+
+    [Fact]
+    public void A_silo_serves_health_while_running_and_sigterm_drains_within_the_grace_period()
+    {
+        using var dir = new TempDirectory();
+        var spec = WriteSpec(dir);
+        var home = dir.Combine("h");
+        var port = OtlpReceiver.FreePort();
+        using var process = Cli.Start(dir.Path, "run", spec, "--home", home, "--id", "s", "--slots", "2", "--checkpoint-interval", "0",
+            "--health-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--grace-period", "20");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
+        Poll.Until(() => process.HasExited || Status(http, "/readyz") == HttpStatusCode.OK, TimeSpan.FromMinutes(1), "readiness");
+        Poll.Until(() => process.HasExited || Checkpoints(home) >= 2, TimeSpan.FromMinutes(1), "checkpoints of both runs");
+        Assert.Equal(HttpStatusCode.OK, Status(http, "/healthz"));
+        Assert.Equal(HttpStatusCode.OK, Status(http, "/readyz"));
+        Assert.False(process.HasExited);
+
+        var signalled = Stopwatch.StartNew();
+        Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        var result = Cli.Wait(process);
+        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(20), $"exit took {signalled.Elapsed}");
+        Assert.True(result.ExitCode == 130, result.Stderr);
+        Assert.Contains("interrupted: checkpoints saved", result.Stderr);
+        Assert.Equal("", result.Stdout.Trim()); // Kestrel wrote nothing
+        Assert.Equal(0, RunsHeld(home));
+    }
+
+    [Fact]
+    public void A_drain_longer_than_the_grace_period_gives_the_leases_back_and_exits_3()
+    {
+        using var dir = new TempDirectory();
+        var spec = WriteSpec(dir);
+        var home = dir.Combine("h");
+        using var process = Cli.Start(dir.Path, "run", spec, "--home", home, "--id", "s", "--slots", "2", "--checkpoint-interval", "0", "--grace-period", "0");
+        Poll.Until(() => process.HasExited || Checkpoints(home) >= 2, TimeSpan.FromMinutes(1), "checkpoints of both runs");
+        Assert.False(process.HasExited);
+
+        var signalled = Stopwatch.StartNew();
+        Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        var result = Cli.Wait(process);
+        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(15), $"exit took {signalled.Elapsed}");
+        Assert.True(result.ExitCode == 3, result.Stderr);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: drain exceeded the 0 s grace period: gave back 2 lease(s) without a final checkpoint", line);
+        Assert.Equal(0, RunsHeld(home));
+    }
+
+    [Fact]
+    public void A_cluster_silo_serves_health_and_drains_a_detached_sweep_on_sigterm()
+    {
+        using var dir = new TempDirectory();
+        var spec = WriteSpec(dir);
+        string[] stores = ["--ledger", dir.Combine("ledger.db"), "--blobs", dir.Combine("blobs")];
+        var submitted = Cli.Run(dir.Path, ["run", spec, "--id", "s", "--detach", .. stores]);
+        Assert.True(submitted.ExitCode == 0, submitted.Stderr);
+        var port = OtlpReceiver.FreePort();
+        using var process = Cli.Start(dir.Path, ["silo", "--slots", "2", "--device", "cpu", "--checkpoint-interval", "0",
+            "--health-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--grace-period", "20", .. stores]);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
+        Poll.Until(() => process.HasExited || Status(http, "/readyz") == HttpStatusCode.OK, TimeSpan.FromMinutes(1), "readiness");
+        Poll.Until(() => process.HasExited || CheckpointsUnder(dir.Combine("blobs")) >= 2, TimeSpan.FromMinutes(1), "checkpoints of both runs");
+        Assert.Equal(HttpStatusCode.OK, Status(http, "/healthz"));
+        Assert.False(process.HasExited);
+
+        var signalled = Stopwatch.StartNew();
+        Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        var result = Cli.Wait(process);
+        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(20), $"exit took {signalled.Elapsed}");
+        Assert.True(result.ExitCode == 130, result.Stderr);
+        Assert.Contains("silo stopped: work checkpointed and leases given back", result.Stderr);
+        Assert.Equal(0, RunsHeld(dir.Combine("ledger.db")));
+    }
+
+    [Fact]
+    public void Lifecycle_options_are_checked_before_anything_is_written()
+    {
+        using var dir = new TempDirectory();
+        var spec = WriteSpec(dir);
+        foreach (var (args, expected) in new[]
+                 {
+                     (new[] { "--health-port", "70000" }, "--health-port 70000: must be 1 to 65535"),
+                     (["--health-port", "8080", "--health-address", "pod"], "--health-address 'pod': expected an IP address"),
+                     (["--grace-period", "-1"], "--grace-period -1: must be 0 to 86400 seconds"),
+                 })
+        {
+            var result = Cli.Run(dir.Path, ["run", spec, "--home", dir.Combine("h"), .. args]);
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains(expected, result.Stderr);
+            Assert.False(Directory.Exists(dir.Combine("h")));
+        }
+    }
+
+    private static string WriteSpec(TempDirectory dir)
+    {
+        var path = dir.Combine("spec.yaml");
+        File.WriteAllText(path, LongSpec);
+        return path;
+    }
+
+    private static async Task<(HttpStatusCode, string)> Get(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path);
+        return (response.StatusCode, (await response.Content.ReadAsStringAsync()).Trim());
+    }
+
+    private static HttpStatusCode? Status(HttpClient http, string path)
+    {
+        try
+        {
+            using var response = http.GetAsync(path).GetAwaiter().GetResult();
+            return response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static int Checkpoints(string home) => CheckpointsUnder(Path.Combine(home, "blobs"));
+
+    /// <summary>Runs of sweep <c>s</c> with a checkpoint, in the blob directory <paramref name="blobs"/>.</summary>
+    private static int CheckpointsUnder(string blobs)
+    {
+        var runs = Path.Combine(blobs, "sweeps", "s", "runs");
+        return Directory.Exists(runs) ? Directory.GetDirectories(runs, "checkpoints", SearchOption.AllDirectories).Count(d => Directory.EnumerateFiles(d, "*.ckpt").Any()) : 0;
+    }
+
+    /// <summary>Runs whose lease is still held (state running) in the ledger: a home's <c>ledger.db</c>, or the file given.</summary>
+    private static long RunsHeld(string homeOrLedger)
+    {
+        var file = homeOrLedger.EndsWith(".db", StringComparison.Ordinal) ? homeOrLedger : Path.Combine(homeOrLedger, "ledger.db");
+        using var ledger = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        ledger.Open();
+        using var query = ledger.CreateCommand();
+        query.CommandText = "SELECT count(*) FROM runs WHERE state = 'running'";
+        return (long)query.ExecuteScalar()!;
+    }
+}
