@@ -16,6 +16,15 @@ public static class SweepsTelemetry
 
     public static readonly ActivitySource Source = new(Name, typeof(SweepsTelemetry).Assembly.GetName().Version?.ToString());
 
+    /// <summary>
+    /// Bucket boundaries of the duration histograms, 0.5 ms to 30 s: the SDK's default boundaries (0 to 10,000)
+    /// suit milliseconds, and would put every ledger call and most training steps in the first bucket.
+    /// </summary>
+    private static InstrumentAdvice<double> SecondsBuckets => new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    };
+
     // Attribute names shared by the instruments below.
     public const string SweepTag = "sweeps.sweep.id";
     public const string PointTag = "sweeps.point";
@@ -62,7 +71,8 @@ public static class SweepsTelemetry
     public static readonly Counter<long> TrainingSteps = Meter.CreateCounter<long>("sweeps.training.steps", "{step}", "Training updates done");
 
     /// <summary>Wall time of one training update (including recorded-step statistics); tags sweep, silo, device.</summary>
-    public static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>("sweeps.training.step.duration", "s", "Duration of one training update");
+    public static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>("sweeps.training.step.duration", "s", "Duration of one training update",
+        advice: SecondsBuckets);
 
     /// <summary>Slots of this silo; tags silo, device.</summary>
     public static readonly Gauge<long> Slots = Meter.CreateGauge<long>("sweeps.silo.slots", "{slot}", "Slots of the silo");
@@ -87,11 +97,11 @@ public static class SweepsTelemetry
 
     /// <summary>Every ledger call: tag <c>sweeps.ledger.operation</c> (e.g. <c>claim_runs</c>, <c>report_step</c>).</summary>
     public static readonly Histogram<double> LedgerDuration = Meter.CreateHistogram<double>(
-        "sweeps.ledger.operation.duration", "s", "Duration of ledger operations");
+        "sweeps.ledger.operation.duration", "s", "Duration of ledger operations", advice: SecondsBuckets);
 
     /// <summary>Every blob call: tags <c>sweeps.blob.operation</c> (put, get, get_range, exists, list, delete) and <c>sweeps.blob.kind</c>.</summary>
     public static readonly Histogram<double> BlobDuration = Meter.CreateHistogram<double>(
-        "sweeps.blob.operation.duration", "s", "Duration of blob store operations");
+        "sweeps.blob.operation.duration", "s", "Duration of blob store operations", advice: SecondsBuckets);
 
     /// <summary>Bytes moved by blob puts and gets, tags as <see cref="BlobDuration"/>.</summary>
     public static readonly Counter<long> BlobBytes = Meter.CreateCounter<long>(

@@ -1,5 +1,7 @@
+using Microsoft.Data.Sqlite;
 using OrleansSweeps.Engine.Statistics;
 using OrleansSweeps.Engine.Training;
+using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Tests.TestSupport;
 
 namespace OrleansSweeps.Tests.Client;
@@ -31,9 +33,16 @@ public sealed class StatsCliTests
         Assert.Equal(modelRow[3], curveStats[8]);  // gsnr_mean is the same number in both files
         Assert.Equal(modelRow[7], curveStats[10]); // sum_g2
 
-        var vectors = Directory.GetFiles(Path.Combine(run, "moments")).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(5, vectors.Length);
-        var last = MomentVectors.Deserialize(File.ReadAllBytes(vectors[^1]), vectors[^1]);
+        // The vectors of all five recorded steps went out in one batch (one report, no checkpoint in between);
+        // step 20's report names its range.
+        var batch = Assert.Single(Directory.GetFiles(Path.Combine(run, "moments")));
+        Assert.Equal("000000000-000000020.bin", Path.GetFileName(batch));
+        using var ledger = new SqliteConnection($"Data Source={dir.Combine("h", "ledger.db")};Mode=ReadOnly;Pooling=False");
+        ledger.Open();
+        using var query = ledger.CreateCommand();
+        query.CommandText = "SELECT payload FROM reports WHERE point = 0 AND replicate = 0 AND step = 20";
+        var at = StepReportPayload.Parse((string)query.ExecuteScalar()!, "report of step 20").Moments!;
+        var last = MomentVectors.Deserialize(File.ReadAllBytes(batch).AsSpan((int)at.Offset, at.Length).ToArray(), batch);
         Assert.Equal(8 * 2 + 8 + 8 + 1, last.Mean.Length);
 
         // Finished runs are read back (curves with stats columns parse) rather than retrained.
