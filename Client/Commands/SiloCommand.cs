@@ -49,7 +49,9 @@ internal static class SiloCommand
                 var lease = TimeSpan.FromSeconds(seconds);
                 options = options with { LeaseDuration = lease, RenewEvery = lease / 3, SiloSilence = 2 * lease };
             }
+            // The ledger is heard at least every renewal: readiness allows three missed ones before it reports silence.
             var health = new SiloHealth();
+            if (3 * options.RenewEvery > health.ReadinessWindow) health.ReadinessWindow = 3 * options.RenewEvery;
             using var server = HealthEndpoint.Start(settings.Lifecycle.Health, health);
             using var silo = new SiloHost(InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs), options,
                 warning => Console.Error.WriteLine($"warning: {warning}")) { Health = health };
