@@ -40,8 +40,13 @@ public sealed class ClusterFencingTests(ClusterFixture cluster, ITestOutputHelpe
         Submit(dir, env, spec);
 
         var frozen = StartSilo(dir, env, "--name", "frozen");
-        var held = Poll.Until(() => HeldBy(env, "frozen"), TimeSpan.FromMinutes(2), "the first silo holding a run");
-        Signal(frozen, "STOP");
+        var held = FreezeHoldingARun(frozen, env);
+        // Frozen, it changes nothing: `sweeps status` shows the silo, its slots and the run it holds.
+        var status = Cli.Run(dir.Path, env, "status", "s");
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        var siloLine = status.Stdout.Split('\n').Single(l => l.StartsWith("frozen\t", StringComparison.Ordinal));
+        Assert.StartsWith("frozen\talive\t1\t1\t", siloLine);
+        Assert.EndsWith($"s/p{held.Point:D4}/r{held.Replicate:D3}", siloLine.TrimEnd());
         var other = StartSilo(dir, env, "--name", "other");
         // Its lease (3 s) runs out; the other silo claims the run and completes it.
         Poll.Until(() => State(env, held) == "completed", TimeSpan.FromMinutes(3), $"run {held} completed by the other silo");
@@ -54,6 +59,19 @@ public sealed class ClusterFencingTests(ClusterFixture cluster, ITestOutputHelpe
         AssertEveryStepReportedOnce(env, points: 2, replicates: 4, steps: [0, 1000, 2000, 3000]);
         Assert.Equal(reference, Results(dir, env));
         output.WriteLine($"frozen silo held {held}; thawed, it logged: {stopped[0].Stderr.Trim()}");
+    }
+
+    /// <summary>Stops the silo (SIGSTOP) at a moment it holds a run, and returns that run (read after the stop: it cannot change).</summary>
+    private static (int Point, int Replicate) FreezeHoldingARun(Process silo, IReadOnlyDictionary<string, string> env)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            Poll.Until(() => HeldBy(env, "frozen"), TimeSpan.FromMinutes(2), "the first silo holding a run");
+            Signal(silo, "STOP");
+            if (HeldBy(env, "frozen") is { } held) return held;
+            Signal(silo, "CONT"); // stopped between two runs: try again
+        }
+        throw new InvalidOperationException("the silo was never stopped while holding a run");
     }
 
     private static (int Point, int Replicate)? HeldBy(IReadOnlyDictionary<string, string> env, string silo)
