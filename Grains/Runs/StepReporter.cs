@@ -38,17 +38,18 @@ internal sealed class StepReporter(IRunLease lease, IRunStore store, string run)
         var steps = pending.Select(r => r.Step).Where(_moments.ContainsKey).ToArray();
         if (steps.Length == 0) return [];
         var blob = new byte[steps.Sum(s => _moments[s].Length)];
-        var offsets = new Dictionary<int, (long Offset, int Length)>();
+        var ranges = new List<(int Step, int Offset, int Length)>(steps.Length);
         var at = 0;
         foreach (var step in steps)
         {
-            _moments[step].CopyTo(blob, at);
-            offsets[step] = (at, _moments[step].Length);
-            at += _moments[step].Length;
+            var envelope = _moments[step];
+            envelope.CopyTo(blob, at);
+            ranges.Add((step, at, envelope.Length));
+            at += envelope.Length;
         }
         var key = store.WriteMomentBatch(steps[0], steps[^1], blob);
         foreach (var step in steps) _moments.Remove(step);
-        return offsets.ToDictionary(o => o.Key, o => new MomentsLocator(key, o.Value.Offset, o.Value.Length));
+        return ranges.ToDictionary(r => r.Step, r => new MomentsLocator(key, r.Offset, r.Length));
     }
 
     private LeaseLostException Lost(int step) => new($"{run}: lease lost; report of step {step} rejected");

@@ -1,3 +1,4 @@
+using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Blobs;
 using OrleansSweeps.Silo.Blobs.Azure;
 using OrleansSweeps.Silo.Ledger;
@@ -12,12 +13,16 @@ namespace OrleansSweeps.Silo.Storage;
 /// </summary>
 public sealed class SweepStores : IAsyncDisposable
 {
-    private SweepStores(ILedger ledger, IBlobStore blobs, SweepHome? home, string description)
+    /// <summary>The shared blob store, for messages (empty for a home, whose blobs are named by path).</summary>
+    private readonly string _blobsText;
+
+    private SweepStores(ILedger ledger, IBlobStore blobs, SweepHome? home, string ledgerText, string blobsText)
     {
         Ledger = ledger;
         Blobs = blobs;
         Home = home;
-        Description = description;
+        _blobsText = blobsText;
+        Description = home is null ? $"{ledgerText} + {blobsText}" : ledgerText;
     }
 
     public ILedger Ledger { get; }
@@ -32,7 +37,7 @@ public sealed class SweepStores : IAsyncDisposable
 
     /// <summary>Where a sweep's blobs are, for messages.</summary>
     public string SweepLocation(string sweep) =>
-        Home?.SweepDirectory(sweep) ?? $"{Description.Split(" + ")[^1]} under '{BlobKeys.Sweep(sweep)}'";
+        Home?.SweepDirectory(sweep) ?? $"{_blobsText} under '{BlobKeys.Sweep(sweep)}'";
 
     /// <summary>
     /// Opens the stores; with <paramref name="create"/> false, an embedded home without a ledger throws
@@ -44,7 +49,7 @@ public sealed class SweepStores : IAsyncDisposable
         if (!settings.Shared)
         {
             var embedded = EmbeddedStores.Open(settings.Home, create, clock);
-            return new SweepStores(embedded.Ledger, embedded.Blobs, embedded.Home, $"home '{embedded.Home.Root}'");
+            return new SweepStores(embedded.Ledger, embedded.Blobs, embedded.Home, $"home '{embedded.Home.Root}'", "");
         }
         if (settings.Ledger is null) throw new StorageUnavailableException($"--blobs '{settings.Blobs}' needs --ledger too (or {StoreSettings.LedgerVariable})");
         if (settings.Blobs is null) throw new StorageUnavailableException($"--ledger needs --blobs too (or {StoreSettings.BlobsVariable})");
@@ -52,11 +57,11 @@ public sealed class SweepStores : IAsyncDisposable
         try
         {
             var (blobs, blobsText) = OpenBlobs(settings.Blobs, create);
-            return new SweepStores(ledger, blobs, null, $"{ledgerText} + {blobsText}");
+            return new SweepStores(ledger, blobs, null, ledgerText, blobsText);
         }
         catch
         {
-            Blocking(ledger.DisposeAsync());
+            Blocking.Wait(ledger.DisposeAsync().AsTask());
             throw;
         }
     }
@@ -116,6 +121,4 @@ public sealed class SweepStores : IAsyncDisposable
         await Ledger.DisposeAsync().ConfigureAwait(false);
         (Blobs as IDisposable)?.Dispose();
     }
-
-    private static void Blocking(ValueTask task) => task.AsTask().GetAwaiter().GetResult();
 }

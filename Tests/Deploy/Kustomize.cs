@@ -61,7 +61,7 @@ public static class Kustomize
     private static TempDirectory MakeCopy()
     {
         var temp = new TempDirectory();
-        // A developer's real secrets.env stays where it is: the copy gets the example's placeholders instead.
+        // Renders never read a developer's real secrets.env: the copy leaves every .env out and installs each committed .env.example as its .env.
         foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".env", StringComparison.Ordinal)))
         {
             var target = Path.Combine(temp.Path, Path.GetRelativePath(Root, file));
