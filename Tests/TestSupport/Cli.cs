@@ -50,14 +50,23 @@ public static class Cli
         return Process.Start(start)!;
     }
 
-    public static Result Wait(Process process, params string[] args)
+    public static Result Wait(Process process, params string[] args) => Wait(process, TimeSpan.FromMinutes(5), args);
+
+    /// <summary>Runs <c>sweeps</c> allowing it <paramref name="timeout"/> (whole example sweeps on a loaded 2-core CI machine).</summary>
+    public static Result RunWithin(TimeSpan timeout, string workingDirectory, params string[] args)
+    {
+        using var process = Start(workingDirectory, args);
+        return Wait(process, timeout, args);
+    }
+
+    public static Result Wait(Process process, TimeSpan timeout, params string[] args)
     {
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sweeps {string.Join(' ', args)} did not exit within 5 minutes");
+            throw new TimeoutException($"sweeps {string.Join(' ', args)} did not exit within {timeout.TotalMinutes:F0} minutes");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
