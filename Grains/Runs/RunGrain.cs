@@ -76,22 +76,29 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
     /// <param name="data">The point's data (shared by its replicates).</param>
     /// <param name="test">The common test set, already on the device.</param>
     /// <param name="drain">Stops the run after the current update, with a checkpoint (then throws <see cref="OperationCanceledException"/>).</param>
-    public RunOutcome Activate(DataPlan data, TensorData test, CancellationToken drain)
+    public RunOutcome Activate(DataPlan data, TensorData test, CancellationToken drain) => Train(data, test, drain).Conclude();
+
+    /// <summary>
+    /// The slot's part of <see cref="Activate"/>: resumes and trains the run (checkpointing and reporting on the
+    /// way) and returns what is left, its <see cref="RunConclusion"/>, which needs neither the data nor the slot.
+    /// Parameters and exceptions as for <see cref="Activate"/>.
+    /// </summary>
+    public RunConclusion Train(DataPlan data, TensorData test, CancellationToken drain)
     {
         var reporter = new StepReporter(lease, store, Id.ToString());
         try
         {
             // A previous activation may have stored the outcome and died before the ledger heard of it.
-            if (!FirstActivation && StoredOutcome() is { } stored) return Conclude(stored, reporter);
-            return Train(data, test, reporter, drain);
+            if (!FirstActivation && StoredOutcome() is { } stored) return new RunConclusion(() => Conclude(stored, reporter));
+            return TrainOnce(data, test, reporter, drain);
         }
         catch (LeaseLostException)
         {
-            return RunOutcome.Lost;
+            return RunConclusion.Lost;
         }
     }
 
-    private RunOutcome Train(DataPlan data, TensorData test, StepReporter reporter, CancellationToken drain)
+    private RunConclusion TrainOnce(DataPlan data, TensorData test, StepReporter reporter, CancellationToken drain)
     {
         var train = data.TrainingSet(Id.Replicate);
         using var trainData = TensorData.Upload(train, spec.Model.Precision, device);
@@ -106,20 +113,27 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
         try
         {
             var rows = CurveRow.WithStats(run.Execute(train, trainData, test, stop.Token), run.Stats);
-            reporter.Report(rows);
-            // Stats first: curves mark the run as ended in the store.
-            if (spec.Stats.Moments || spec.Stats.MgsBatch > 0) store.WriteStats(run.Stats);
-            store.WriteCurves(rows);
-            return Conclude(new RunOutcome(rows, null, false), reporter);
+            var stats = run.Stats;
+            return new RunConclusion(() =>
+            {
+                reporter.Report(rows);
+                // Stats first: curves mark the run as ended in the store.
+                if (spec.Stats.Moments || spec.Stats.MgsBatch > 0) store.WriteStats(stats);
+                store.WriteCurves(rows);
+                return Conclude(new RunOutcome(rows, null, false), reporter);
+            });
         }
         catch (RunDivergedException e)
         {
-            store.WriteFailure(e.Message);
-            return Conclude(new RunOutcome(null, e.Message, false), reporter);
+            return new RunConclusion(() =>
+            {
+                store.WriteFailure(e.Message);
+                return Conclude(new RunOutcome(null, e.Message, false), reporter);
+            });
         }
         catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !drain.IsCancellationRequested)
         {
-            return RunOutcome.Lost;
+            return RunConclusion.Lost;
         }
     }
 

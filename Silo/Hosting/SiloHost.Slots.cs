@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Grains.Aggregates;
 using OrleansSweeps.Grains.Runs;
@@ -10,28 +11,33 @@ namespace OrleansSweeps.Silo.Hosting;
 
 public sealed partial class SiloHost
 {
-    /// <summary>One thread per slot: training is long, CPU-bound, synchronous work that must not starve the thread pool.</summary>
+    /// <summary>
+    /// One thread per slot: training is long, CPU-bound, synchronous work that must not starve the thread pool.
+    /// Each slot has a second thread that concludes its runs (<see cref="ConclusionQueue"/>).
+    /// </summary>
     private void StartSlots()
     {
         if (_slots.Count > 0) return;
         for (var i = 0; i < options.Slots; i++)
         {
-            var thread = new Thread(SlotLoop) { IsBackground = true, Name = $"slot {i}" };
-            _slots.Add(thread);
+            var conclusions = new ConclusionQueue($"slot {i} conclusions");
+            var thread = new Thread(() => SlotLoop(conclusions)) { IsBackground = true, Name = $"slot {i}" };
+            _slots.Add((thread, conclusions));
             thread.Start();
         }
         _telemetry.RecordSlots(options.Slots);
     }
 
-    private void SlotLoop()
+    private void SlotLoop(ConclusionQueue conclusions)
     {
         foreach (var work in _queue.GetConsumingEnumerable())
         {
+            var concluding = false;
             using var busy = _telemetry.SlotBusy();
             try
             {
                 if (work.Drain.IsCancellationRequested || _fatal is not null) Release(work);
-                else if (work.Run is { } run) Execute(work, run);
+                else if (work.Run is { } run) concluding = Train(work, run, conclusions);
                 else Execute(work, work.Aggregate!);
             }
             catch (Exception e)
@@ -42,46 +48,99 @@ public sealed partial class SiloHost
             }
             finally
             {
-                _active.TryRemove(work.Lease.Resource, out _);
+                Interlocked.Decrement(ref _onSlots);
+                // A run being concluded keeps its lease (and its place in _active) until its conclusion ends.
+                if (!concluding) _active.TryRemove(work.Lease.Resource, out _);
                 _changed.Release();
             }
         }
     }
 
-    private void Execute(ActiveWork work, RunClaim claim)
+    /// <summary>Trains the run on this slot and queues its conclusion; false when it ended here (drained).</summary>
+    private bool Train(ActiveWork work, RunClaim claim, ConclusionQueue conclusions)
     {
         var id = claim.Run;
         var spec = SpecOf(id.Sweep).Points[id.Point].Spec;
         var device = options.Device ?? spec.Device;
-        using var span = _telemetry.StartRun(claim, device);
-        var events = CompositeObserver.Of(_telemetry.Runs, Observer);
-        var grain = new RunGrain(id, spec, device, new BlobRunStore(blobs, id, warn), new LedgerRunLease(ledger, claim.Lease, work.Lost.Token))
-        {
-            Progress = step => events.StepDone(id, step),
-            CheckpointMinInterval = options.CheckpointMinInterval,
-            FirstActivation = claim.Attempt == 1,
-            Warn = warn,
-        };
-        events.RunStarted(id, spec.Training.Steps, claim.CheckpointStep ?? 0);
-        var data = _data.Acquire(id.Sweep, id.Point, spec, device);
+        var span = _telemetry.StartRun(claim, device);
         try
         {
-            var outcome = grain.Activate(data.Plan, data.Test, work.Drain.Token);
-            if (!outcome.LeaseLost) events.RunFinished(id, outcome);
-            else
+            var events = CompositeObserver.Of(_telemetry.Runs, Observer);
+            var grain = new RunGrain(id, spec, device, new BlobRunStore(blobs, id, warn), new LedgerRunLease(ledger, claim.Lease, work.Lost.Token))
             {
-                _telemetry.Runs.RunStopped(id, "lost");
-                if (_abandoned is null) warn?.Invoke($"{id}: lease lost (token {claim.Lease.Token}): another silo holds the run now; this activation stopped without writing");
+                Progress = step => events.StepDone(id, step),
+                CheckpointMinInterval = options.CheckpointMinInterval,
+                FirstActivation = claim.Attempt == 1,
+                Warn = warn,
+            };
+            events.RunStarted(id, spec.Training.Steps, claim.CheckpointStep ?? 0);
+            if (TrainOnSlot(work, grain, spec, device) is not { } conclusion)
+            {
+                span?.Dispose();
+                return false;
             }
+            // The activation span goes on in the conclusion; the slot's next run starts a root span of its own.
+            Activity.Current = null;
+            conclusions.Add(() => Conclude(work, conclusion, events, span));
+            return true;
+        }
+        catch
+        {
+            span?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The grain's slot part, timed for <see cref="ClaimAhead"/>; null when drained (the lease is given back).</summary>
+    private RunConclusion? TrainOnSlot(ActiveWork work, RunGrain grain, RunSpec spec, string device)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var data = _data.Acquire(grain.Id.Sweep, grain.Id.Point, spec, device);
+        try
+        {
+            var conclusion = grain.Train(data.Plan, data.Test, work.Drain.Token);
+            _runTimes.Add(Stopwatch.GetElapsedTime(started));
+            return conclusion;
         }
         catch (OperationCanceledException) when (work.Drain.IsCancellationRequested)
         {
-            _telemetry.Runs.RunStopped(id, "drained");
+            _telemetry.Runs.RunStopped(grain.Id, "drained");
             Release(work);
+            return null;
         }
         finally
         {
             _data.Release(data);
+        }
+    }
+
+    /// <summary>On the slot's conclusion thread: the run's last writes, then its lease leaves <see cref="_active"/>.</summary>
+    private void Conclude(ActiveWork work, RunConclusion conclusion, ISweepObserver events, Activity? span)
+    {
+        var id = work.Run!.Run;
+        Activity.Current = span;
+        try
+        {
+            var outcome = conclusion.Conclude();
+            if (!outcome.LeaseLost) events.RunFinished(id, outcome);
+            else
+            {
+                _telemetry.Runs.RunStopped(id, "lost");
+                if (_abandoned is null) warn?.Invoke($"{id}: lease lost (token {work.Lease.Token}): another silo holds the run now; this activation stopped without writing");
+            }
+        }
+        catch (Exception e)
+        {
+            _telemetry.Runs.RunStopped(id, "error");
+            TryRelease(work);
+            Fatal(e);
+        }
+        finally
+        {
+            span?.Dispose();
+            Activity.Current = null;
+            _active.TryRemove(work.Lease.Resource, out _);
+            _changed.Release();
         }
     }
 

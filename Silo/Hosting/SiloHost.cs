@@ -22,7 +22,9 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     private readonly BlockingCollection<ActiveWork> _queue = [];
     private readonly SemaphoreSlim _changed = new(0);
     private readonly PointDataCache _data = new(options.Slots);
-    private readonly List<Thread> _slots = [];
+    private readonly List<(Thread Trainer, ConclusionQueue Conclusions)> _slots = [];
+    private readonly RecentRunTimes _runTimes = new();
+    private int _onSlots;
     private ExceptionDispatchInfo? _fatal;
     private readonly SiloTelemetry _telemetry = new(options.SiloId, options.Device, blobs);
     private IReadOnlyList<string>? _abandoned;
@@ -98,22 +100,29 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
         throw new InvalidOperationException("silo loop ended without a reason");
     }
 
-    /// <summary>Claims aggregates first (they unblock results), then runs, up to the free slots.</summary>
+    /// <summary>
+    /// Claims aggregates first (they unblock results), then runs, up to the free slots and those claimed ahead
+    /// (<see cref="ClaimAhead"/>). Runs being concluded hold their lease but not their slot.
+    /// </summary>
     private async Task ClaimAsync()
     {
-        var free = options.Slots - _active.Count;
-        if (free <= 0) return;
-        foreach (var claim in await ledger.ClaimAggregatesAsync(options.SiloId, free, options.LeaseDuration).ConfigureAwait(false))
+        if (Free() <= 0) return;
+        foreach (var claim in await ledger.ClaimAggregatesAsync(options.SiloId, Free(), options.LeaseDuration).ConfigureAwait(false))
             Enqueue(ActiveWork.For(claim));
-        free = options.Slots - _active.Count;
-        if (free <= 0) return;
-        foreach (var claim in await ledger.ClaimRunsAsync(options.SiloId, free, options.LeaseDuration, options.Serves).ConfigureAwait(false))
+        if (Free() <= 0) return;
+        foreach (var claim in await ledger.ClaimRunsAsync(options.SiloId, Free(), options.LeaseDuration, options.Serves).ConfigureAwait(false))
             Enqueue(ActiveWork.For(claim));
     }
+
+    private int Free() => options.Slots + ClaimAhead() - Volatile.Read(ref _onSlots);
+
+    /// <summary>Work claimed beyond the slots, queued for the next slot that frees: one per slot while runs are short (<see cref="SiloOptions.ClaimAheadBelow"/>).</summary>
+    private int ClaimAhead() => _runTimes.ShorterThan(options.ClaimAheadBelow) ? options.Slots : 0;
 
     private void Enqueue(ActiveWork work)
     {
         _active[work.Lease.Resource] = work;
+        Interlocked.Increment(ref _onSlots);
         _queue.Add(work);
     }
 
@@ -185,7 +194,8 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
         _queue.CompleteAdding();
         // Abandoned slot threads may still be inside an update: leave them (and what they use) to the process exit.
         if (_abandoned is not null) return;
-        foreach (var thread in _slots) thread.Join();
+        foreach (var (trainer, _) in _slots) trainer.Join();
+        foreach (var (_, conclusions) in _slots) conclusions.Finish();
         _data.Dispose();
         _queue.Dispose();
         _changed.Dispose();

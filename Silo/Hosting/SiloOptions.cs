@@ -25,6 +25,13 @@ public sealed record SiloOptions
     public TimeSpan CheckpointMinInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// While the runs this silo trains take less than this on average, it keeps one run per slot claimed ahead,
+    /// so no slot waits on the ledger between short runs. Longer runs are never claimed ahead: a run waiting
+    /// here is one another silo could be training. Zero: never. Default 2 s.
+    /// </summary>
+    public TimeSpan ClaimAheadBelow { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Longest wait of a drain (Ctrl-C, SIGTERM) for its runs to checkpoint; then the leases still held are given
     /// back without one and <see cref="SiloHost.RunUntilFinishedAsync"/> / <see cref="SiloHost.ServeAsync"/> throw
     /// <see cref="DrainTimeoutException"/>. Default: no limit.
