@@ -13,7 +13,8 @@ public sealed partial class SiloHost
 {
     /// <summary>
     /// One thread per slot: training is long, CPU-bound, synchronous work that must not starve the thread pool.
-    /// Each slot has a second thread that concludes its runs (<see cref="ConclusionQueue"/>).
+    /// Each slot has a second thread that concludes its runs (<see cref="ConclusionQueue"/>). Aggregates have
+    /// threads of their own (<see cref="SiloOptions.Aggregators"/>): a slot (a GPU, say) never waits on a reduction.
     /// </summary>
     private void StartSlots()
     {
@@ -25,32 +26,60 @@ public sealed partial class SiloHost
             _slots.Add((thread, conclusions));
             thread.Start();
         }
+        for (var i = 0; i < options.Aggregators; i++)
+        {
+            var thread = new Thread(AggregatorLoop) { IsBackground = true, Name = $"aggregator {i}" };
+            _aggregators.Add(thread);
+            thread.Start();
+        }
         _telemetry.RecordSlots(options.Slots);
     }
 
     private void SlotLoop(ConclusionQueue conclusions)
     {
-        foreach (var work in _queue.GetConsumingEnumerable())
+        foreach (var work in _runQueue.GetConsumingEnumerable())
         {
             var concluding = false;
             using var busy = _telemetry.SlotBusy();
             try
             {
                 if (work.Drain.IsCancellationRequested || _fatal is not null) Release(work);
-                else if (work.Run is { } run) concluding = Train(work, run, conclusions);
-                else Execute(work, work.Aggregate!);
+                else concluding = Train(work, work.Run!, conclusions);
             }
             catch (Exception e)
             {
-                if (work.Run is { } run) _telemetry.Runs.RunStopped(run.Run, "error");
+                _telemetry.Runs.RunStopped(work.Run!.Run, "error");
                 TryRelease(work);
                 Fatal(e);
             }
             finally
             {
-                Interlocked.Decrement(ref _onSlots);
+                Interlocked.Decrement(ref _runsOnSlots);
                 // A run being concluded keeps its lease (and its place in _active) until its conclusion ends.
                 if (!concluding) _active.TryRemove(work.Lease.Resource, out _);
+                _changed.Release();
+            }
+        }
+    }
+
+    private void AggregatorLoop()
+    {
+        foreach (var work in _aggregateQueue.GetConsumingEnumerable())
+        {
+            try
+            {
+                if (work.Drain.IsCancellationRequested || _fatal is not null) Release(work);
+                else Execute(work, work.Aggregate!);
+            }
+            catch (Exception e)
+            {
+                TryRelease(work);
+                Fatal(e);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _aggregatesInHand);
+                _active.TryRemove(work.Lease.Resource, out _);
                 _changed.Release();
             }
         }

@@ -10,21 +10,25 @@ using OrleansSweeps.Silo.Telemetry;
 namespace OrleansSweeps.Silo.Hosting;
 
 /// <summary>
-/// A silo (DESIGN.md, "Actors"): it claims runs and aggregates from the ledger up to its free slots (the
-/// replicates of a point preferring this silo), activates their grains on slot threads, renews their leases
-/// and its heartbeat, and on cancellation drains: every run checkpoints, every lease goes back. Interrupted
-/// runs are resumed by whichever silo claims them next, from their last checkpoint.
+/// A silo (DESIGN.md, "Actors"): it claims runs from the ledger up to its free slots (the replicates of a point
+/// preferring this silo; short runs one ahead per slot) and aggregates up to its aggregator threads, activates
+/// their grains on those threads (a run's conclusion on its slot's conclusion thread: docs/spec.md,
+/// "Pipelining"), renews their leases and its heartbeat, and on cancellation drains: every run checkpoints,
+/// every lease goes back. Interrupted runs are resumed by whichever silo claims them next, from their last checkpoint.
 /// </summary>
 public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptions options, Action<string>? warn = null) : IDisposable
 {
     private readonly ConcurrentDictionary<LeaseResource, ActiveWork> _active = new();
     private readonly ConcurrentDictionary<string, SweepSpec> _specs = new();
-    private readonly BlockingCollection<ActiveWork> _queue = [];
+    private readonly BlockingCollection<ActiveWork> _runQueue = [];
+    private readonly BlockingCollection<ActiveWork> _aggregateQueue = [];
     private readonly SemaphoreSlim _changed = new(0);
     private readonly PointDataCache _data = new(options.Slots);
     private readonly List<(Thread Trainer, ConclusionQueue Conclusions)> _slots = [];
+    private readonly List<Thread> _aggregators = [];
     private readonly RecentRunTimes _runTimes = new();
-    private int _onSlots;
+    private int _runsOnSlots;
+    private int _aggregatesInHand;
     private ExceptionDispatchInfo? _fatal;
     private readonly SiloTelemetry _telemetry = new(options.SiloId, options.Device, blobs);
     private IReadOnlyList<string>? _abandoned;
@@ -101,29 +105,31 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     }
 
     /// <summary>
-    /// Claims aggregates first (they unblock results), then runs, up to the free slots and those claimed ahead
-    /// (<see cref="ClaimAhead"/>). Runs being concluded hold their lease but not their slot.
+    /// Claims aggregates up to the free aggregator threads (first: they unblock results), then runs up to the free
+    /// slots and those claimed ahead (<see cref="ClaimAhead"/>). Runs being concluded hold their lease but not their slot.
     /// </summary>
     private async Task ClaimAsync()
     {
-        if (Free() <= 0) return;
-        foreach (var claim in await ledger.ClaimAggregatesAsync(options.SiloId, Free(), options.LeaseDuration).ConfigureAwait(false))
-            Enqueue(ActiveWork.For(claim));
-        if (Free() <= 0) return;
-        foreach (var claim in await ledger.ClaimRunsAsync(options.SiloId, Free(), options.LeaseDuration, options.Serves).ConfigureAwait(false))
-            Enqueue(ActiveWork.For(claim));
+        var lanes = options.Aggregators - Volatile.Read(ref _aggregatesInHand);
+        if (lanes > 0)
+        {
+            foreach (var claim in await ledger.ClaimAggregatesAsync(options.SiloId, lanes, options.LeaseDuration).ConfigureAwait(false))
+                Enqueue(ActiveWork.For(claim), _aggregateQueue, ref _aggregatesInHand);
+        }
+        var free = options.Slots + ClaimAhead() - Volatile.Read(ref _runsOnSlots);
+        if (free <= 0) return;
+        foreach (var claim in await ledger.ClaimRunsAsync(options.SiloId, free, options.LeaseDuration, options.Serves).ConfigureAwait(false))
+            Enqueue(ActiveWork.For(claim), _runQueue, ref _runsOnSlots);
     }
 
-    private int Free() => options.Slots + ClaimAhead() - Volatile.Read(ref _onSlots);
-
-    /// <summary>Work claimed beyond the slots, queued for the next slot that frees: one per slot while runs are short (<see cref="SiloOptions.ClaimAheadBelow"/>).</summary>
+    /// <summary>Runs claimed beyond the slots, queued for the next slot that frees: one per slot while runs are short (<see cref="SiloOptions.ClaimAheadBelow"/>).</summary>
     private int ClaimAhead() => _runTimes.ShorterThan(options.ClaimAheadBelow) ? options.Slots : 0;
 
-    private void Enqueue(ActiveWork work)
+    private void Enqueue(ActiveWork work, BlockingCollection<ActiveWork> queue, ref int count)
     {
         _active[work.Lease.Resource] = work;
-        Interlocked.Increment(ref _onSlots);
-        _queue.Add(work);
+        Interlocked.Increment(ref count);
+        queue.Add(work);
     }
 
     /// <summary>
@@ -191,13 +197,16 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
 
     public void Dispose()
     {
-        _queue.CompleteAdding();
+        _runQueue.CompleteAdding();
+        _aggregateQueue.CompleteAdding();
         // Abandoned slot threads may still be inside an update: leave them (and what they use) to the process exit.
         if (_abandoned is not null) return;
         foreach (var (trainer, _) in _slots) trainer.Join();
         foreach (var (_, conclusions) in _slots) conclusions.Finish();
+        foreach (var aggregator in _aggregators) aggregator.Join();
         _data.Dispose();
-        _queue.Dispose();
+        _runQueue.Dispose();
+        _aggregateQueue.Dispose();
         _changed.Dispose();
     }
 }

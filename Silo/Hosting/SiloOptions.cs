@@ -6,6 +6,12 @@ public sealed record SiloOptions
     /// <summary>Runs and aggregates executed at once, each on its own thread. Default: the processor count.</summary>
     public int Slots { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Threads computing aggregates, beside the slots (a reduction over the replicates' reports and vectors, on
+    /// the CPU whatever the slots' device). Default 1.
+    /// </summary>
+    public int Aggregators { get; init; } = 1;
+
     /// <summary>How long a claim or renewal holds work before another silo may take it over. Default 30 s.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -77,7 +77,7 @@ public static class SweepsTelemetry
     /// <summary>Slots of this silo; tags silo, device.</summary>
     public static readonly Gauge<long> Slots = Meter.CreateGauge<long>("sweeps.silo.slots", "{slot}", "Slots of the silo");
 
-    /// <summary>Slots of this silo busy with a run or an aggregate; tags silo, device.</summary>
+    /// <summary>Slots of this silo busy with a run (aggregates have threads of their own); tags silo, device.</summary>
     public static readonly UpDownCounter<long> SlotsBusy = Meter.CreateUpDownCounter<long>("sweeps.silo.slots.busy", "{slot}", "Busy slots of the silo");
 
     /// <summary>Aggregates computed; tags sweep, silo.</summary>

@@ -55,6 +55,32 @@ public sealed class SiloPipeliningTests
         }
     }
 
+    [Fact]
+    public async Task A_slot_trains_while_an_aggregate_is_computed()
+    {
+        using var dir = new TempDirectory();
+        var stores = EmbeddedStores.Open(dir.Path, create: true);
+        await using (stores)
+        {
+            var last = new RunId("s", 1, Replicates - 1);
+            using var lastStarted = new ManualResetEventSlim();
+            // Point 0's aggregates (reading their reports) wait for the slot to start point 1's last run: were they
+            // computed on the slot, that run could not start and this read would time out.
+            var ledger = Intercepted<ILedger>.Wrap(stores.Ledger, (method, args) =>
+            {
+                if (method.Name == nameof(ILedger.ReadReportsAsync) && ((AggregateId)args[0]!).Point == 0 && !lastStarted.Wait(Patience))
+                    throw new TimeoutException($"point 0's aggregate waited {Patience.TotalSeconds} s for the slot to start run {last}");
+            });
+            var observer = new Observer { Started = id => { if (id == last) lastStarted.Set(); } };
+
+            await Work(ledger, stores.Blobs, observer, TimeSpan.Zero, Spec + "\ngrid:\n  train_size: [64, 48]\n");
+
+            var status = await stores.Ledger.GetSweepStatusAsync("s");
+            Assert.Equal(new RunCounts(0, 0, 2 * Replicates, 0), status!.Runs);
+            Assert.Equal(2 * 5, status.Aggregates.Completed);
+        }
+    }
+
     /// <param name="claimAheadBelow">Seconds; the toy runs take some milliseconds each.</param>
     /// <param name="held">Runs the silo holds while its slot starts the second run, once the first has concluded.</param>
     [Theory]
@@ -103,10 +129,10 @@ public sealed class SiloPipeliningTests
         return counts;
     }
 
-    private static async Task Work(ILedger ledger, IBlobStore blobs, Observer observer, TimeSpan claimAheadBelow)
+    private static async Task Work(ILedger ledger, IBlobStore blobs, Observer observer, TimeSpan claimAheadBelow, string spec = "")
     {
         var grain = new SweepGrain("s", new LedgerSweepStore(ledger, blobs));
-        grain.Submit(SpecBuilder.Parse(Spec));
+        grain.Submit(SpecBuilder.Parse(spec.Length > 0 ? spec : Spec));
         var options = new SiloOptions { Slots = 1, SiloId = "pipelined", ClaimAheadBelow = claimAheadBelow, IdlePoll = TimeSpan.FromMilliseconds(20) };
         using var silo = new SiloHost(ledger, blobs, options) { Observer = observer };
         var progress = await silo.RunUntilFinishedAsync("s", CancellationToken.None);
