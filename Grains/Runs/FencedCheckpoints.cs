@@ -14,7 +14,25 @@ internal sealed class FencedCheckpoints(ICheckpointStore inner, IRunLease lease,
     /// <summary>The run's first activation: there is nothing to load.</summary>
     public bool NothingStored { get; init; }
 
-    public Checkpoint? LoadLatest()
+    /// <summary>Where the time spent here is counted (it is the grain's, not the engine's).</summary>
+    public TimeAside? Aside { get; init; }
+
+    public Checkpoint? LoadLatest() => Aside is { } aside ? aside.Time(Load) : Load();
+
+    public void Save(Checkpoint checkpoint)
+    {
+        var at = TimeAside.Start();
+        try
+        {
+            Store(checkpoint);
+        }
+        finally
+        {
+            Aside?.Stop(at);
+        }
+    }
+
+    private Checkpoint? Load()
     {
         var latest = NothingStored ? null : inner.LoadLatest();
         // Its rows (not its step: a row of step t is finished only after update t) were reported before it was saved.
@@ -22,7 +40,7 @@ internal sealed class FencedCheckpoints(ICheckpointStore inner, IRunLease lease,
         return latest;
     }
 
-    public void Save(Checkpoint checkpoint)
+    private void Store(Checkpoint checkpoint)
     {
         if (lease.Lost.IsCancellationRequested) throw new LeaseLostException($"{run}: lease lost; checkpoint of step {checkpoint.Step} not written");
         reporter.Report(CurveRow.WithStats(checkpoint.Rows, checkpoint.Stats));

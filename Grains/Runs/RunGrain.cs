@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
@@ -38,6 +39,13 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
     /// or checkpoint to look for: the activation skips those reads.
     /// </summary>
     public bool FirstActivation { get; init; }
+
+    /// <summary>
+    /// Time the engine trained in the last <see cref="Train"/> that finished training: <c>TrainingRun.Execute</c> less
+    /// the grain's own work inside it (checkpoint saves and loads with their reports, moment vectors, progress
+    /// callbacks). Zero when nothing was trained (a stored outcome).
+    /// </summary>
+    public TimeSpan EngineTime { get; private set; }
 
     /// <summary>Told when stored state is ignored (e.g. curves that do not parse); null: not told.</summary>
     public Action<string>? Warn { get; init; }
@@ -103,16 +111,29 @@ public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore st
         var train = data.TrainingSet(Id.Replicate);
         using var trainData = TensorData.Upload(train, spec.Model.Precision, device);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(drain, lease.Lost);
+        var aside = new TimeAside();
         var run = new TrainingRun(spec, Id.Replicate, device)
         {
-            Checkpoints = new FencedCheckpoints(store.Checkpoints, lease, reporter, Id.ToString()) { NothingStored = FirstActivation },
+            Checkpoints = new FencedCheckpoints(store.Checkpoints, lease, reporter, Id.ToString()) { NothingStored = FirstActivation, Aside = aside },
             CheckpointMinInterval = CheckpointMinInterval,
-            Progress = Progress,
-            MomentsRecorded = spec.Stats.Vectors ? (step, moments) => reporter.AddMoments(step, MomentVectors.From(moments).Serialize()) : null,
+            Progress = Progress is { } progress ? step =>
+            {
+                var at = TimeAside.Start();
+                progress(step);
+                aside.Stop(at);
+            } : null,
+            MomentsRecorded = spec.Stats.Vectors ? (step, moments) =>
+            {
+                var at = TimeAside.Start();
+                reporter.AddMoments(step, MomentVectors.From(moments).Serialize());
+                aside.Stop(at);
+            } : null,
         };
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var rows = CurveRow.WithStats(run.Execute(train, trainData, test, stop.Token), run.Stats);
+            EngineTime = Stopwatch.GetElapsedTime(started) - aside.Total;
             var stats = run.Stats;
             return new RunConclusion(() =>
             {

@@ -39,6 +39,7 @@ public sealed partial class SiloHost
     {
         foreach (var work in _runQueue.GetConsumingEnumerable())
         {
+            var started = Stopwatch.GetTimestamp();
             var concluding = false;
             using var busy = _telemetry.SlotBusy();
             try
@@ -54,6 +55,7 @@ public sealed partial class SiloHost
             }
             finally
             {
+                Interlocked.Add(ref _slotTicks, Stopwatch.GetTimestamp() - started);
                 Interlocked.Decrement(ref _runsOnSlots);
                 // A run being concluded keeps its lease (and its place in _active) until its conclusion ends.
                 if (!concluding) _active.TryRemove(work.Lease.Resource, out _);
@@ -129,6 +131,7 @@ public sealed partial class SiloHost
         {
             var conclusion = grain.Train(data.Plan, data.Test, work.Drain.Token);
             _runTimes.Add(Stopwatch.GetElapsedTime(started));
+            Interlocked.Add(ref _engineTicks, grain.EngineTime.Ticks);
             return conclusion;
         }
         catch (OperationCanceledException) when (work.Drain.IsCancellationRequested)

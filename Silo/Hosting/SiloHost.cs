@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using OrleansSweeps.Contracts.Specs;
+using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Blobs;
@@ -28,6 +30,8 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     private readonly List<Thread> _aggregators = [];
     private readonly RecentRunTimes _runTimes = new();
     private int _runsOnSlots;
+    private long _slotTicks;
+    private long _engineTicks;
     private int _aggregatesInHand;
     private ExceptionDispatchInfo? _fatal;
     private readonly SiloTelemetry _telemetry = new(options.SiloId, options.Device, blobs);
@@ -39,6 +43,12 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     public SiloHealth Health { get; init; } = new();
 
     public string SiloId => options.SiloId;
+
+    /// <summary>Time its slots spent on runs so far, summed over slots (from taking a run to handing its conclusion on).</summary>
+    public TimeSpan SlotTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _slotTicks));
+
+    /// <summary>Of <see cref="SlotTime"/>, the time the engine trained (<see cref="RunGrain.EngineTime"/>, summed over runs).</summary>
+    public TimeSpan EngineTime => TimeSpan.FromTicks(Interlocked.Read(ref _engineTicks));
 
     /// <summary>
     /// Works until <paramref name="sweep"/> has finished (every run ended, every ready aggregate computed) or

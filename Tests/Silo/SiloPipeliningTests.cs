@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Grains.Sweeps;
@@ -81,6 +82,27 @@ public sealed class SiloPipeliningTests
         }
     }
 
+    [Fact]
+    public async Task Time_the_grain_spends_in_its_callbacks_is_slot_time_and_not_engine_time()
+    {
+        using var dir = new TempDirectory();
+        var stores = EmbeddedStores.Open(dir.Path, create: true);
+        await using (stores)
+        {
+            const int Updates = 20;
+            var sleep = TimeSpan.FromMilliseconds(2);
+            // After every update the progress callback (the grain's, not the engine's) sleeps: at least this much in all.
+            var asleep = Replicates * Updates * sleep;
+            var wall = Stopwatch.StartNew();
+
+            var (slot, engine) = await Work(stores.Ledger, stores.Blobs, new Observer { Stepped = _ => Thread.Sleep(sleep) }, TimeSpan.Zero);
+
+            Assert.True(engine > TimeSpan.Zero, "no engine time");
+            Assert.True(slot - engine >= asleep, $"slot {slot.TotalMilliseconds} ms less engine {engine.TotalMilliseconds} ms is under the {asleep.TotalMilliseconds} ms slept in callbacks");
+            Assert.True(slot <= wall.Elapsed, $"slot {slot} longer than the wall time {wall.Elapsed} of one slot");
+        }
+    }
+
     /// <param name="claimAheadBelow">Seconds; the toy runs take some milliseconds each.</param>
     /// <param name="held">Runs the silo holds while its slot starts the second run, once the first has concluded.</param>
     [Theory]
@@ -129,7 +151,8 @@ public sealed class SiloPipeliningTests
         return counts;
     }
 
-    private static async Task Work(ILedger ledger, IBlobStore blobs, Observer observer, TimeSpan claimAheadBelow, string spec = "")
+    /// <returns>The silo's <see cref="SiloHost.SlotTime"/> and <see cref="SiloHost.EngineTime"/>.</returns>
+    private static async Task<(TimeSpan Slot, TimeSpan Engine)> Work(ILedger ledger, IBlobStore blobs, Observer observer, TimeSpan claimAheadBelow, string spec = "")
     {
         var grain = new SweepGrain("s", new LedgerSweepStore(ledger, blobs));
         grain.Submit(SpecBuilder.Parse(spec.Length > 0 ? spec : Spec));
@@ -137,6 +160,7 @@ public sealed class SiloPipeliningTests
         using var silo = new SiloHost(ledger, blobs, options) { Observer = observer };
         var progress = await silo.RunUntilFinishedAsync("s", CancellationToken.None);
         Assert.True(progress.Finished);
+        return (silo.SlotTime, silo.EngineTime);
     }
 
     private sealed class Observer : ISweepObserver
@@ -145,13 +169,13 @@ public sealed class SiloPipeliningTests
 
         public Action<RunId>? Concluded { get; init; }
 
+        public Action<int>? Stepped { get; init; }
+
         public List<RunId> Finished { get; } = [];
 
         public void RunStarted(RunId id, int totalSteps, int fromStep) => Started?.Invoke(id);
 
-        public void StepDone(RunId id, int step)
-        {
-        }
+        public void StepDone(RunId id, int step) => Stepped?.Invoke(step);
 
         public void RunFinished(RunId id, RunOutcome outcome)
         {

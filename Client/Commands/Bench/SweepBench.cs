@@ -29,7 +29,7 @@ internal static partial class SweepBench
     {
         var spec = new Argument<string>("spec") { Description = "Sweep spec", DefaultValueFactory = _ => "examples/gsnr-osgr-toy.smoke.yaml" };
         var replicates = new Option<int>("--replicates") { Description = "M per point", DefaultValueFactory = _ => 100 };
-        var rounds = new Option<int>("--rounds") { Description = "Interleaved repetitions; each variant's fastest counts", DefaultValueFactory = _ => 2 };
+        var rounds = new Option<int>("--rounds") { Description = "Interleaved repetitions; each variant's fastest counts", DefaultValueFactory = _ => 3 };
         var command = new Command("sweep", "Wall time of a sweep through the actors vs the same runs directly through the engine") { spec, replicates, rounds };
         command.SetAction(parse => ErrorReporting.Run(() => Run(parse.GetValue(spec)!, parse.GetValue(replicates), parse.GetValue(rounds))));
         return command;
@@ -48,17 +48,29 @@ internal static partial class SweepBench
             ($"through actors (default: periodic checkpoints at least {defaults.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s apart)", defaults, TargetOverhead),
             ($"through actors, a checkpoint every {sweep.Points[0].Spec.CheckpointEvery} updates (--checkpoint-interval 0)", TimeSpan.Zero, null),
         };
-        // Rounds interleave the variants and keep each one's fastest time: load on a shared machine drifts.
+        // Rounds interleave the variants, in reverse order every other round, and keep each one's fastest time: load
+        // on a shared machine drifts. Each round's own ratios are printed too, as a measure of that drift.
         var direct = double.MaxValue;
         var actors = new Measurement[variants.Length];
         for (var round = 0; round < rounds; round++)
         {
-            direct = Math.Min(direct, Time(() => OnOwnThread(() => Direct(sweep))));
-            for (var v = 0; v < variants.Length; v++)
+            var order = Enumerable.Range(-1, variants.Length + 1).ToArray();
+            if (round % 2 == 1) Array.Reverse(order);
+            var times = new double[variants.Length + 1];
+            foreach (var v in order)
             {
+                if (v < 0)
+                {
+                    times[0] = Time(() => OnOwnThread(() => Direct(sweep)));
+                    direct = Math.Min(direct, times[0]);
+                    continue;
+                }
                 var measured = Actors(sweep, variants[v].Interval);
+                times[v + 1] = measured.Seconds;
                 if (actors[v] is null || measured.Seconds < actors[v].Seconds) actors[v] = measured;
             }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round + 1}: engine {times[0]:F2} s; through actors {string.Join(", ", times.Skip(1).Select(t => $"{t:F2} s ({t / times[0]:F3})"))}"));
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{sweep.Name}: {sweep.Points.Count} points × M = {replicates} = {sweep.RunCount} runs, 1 slot, 1 libtorch thread, fastest of {rounds} rounds"));
@@ -67,7 +79,9 @@ internal static partial class SweepBench
         return ExitCodes.Ok;
     }
 
-    private sealed record Measurement(double Seconds, double LedgerSeconds, double BlobSeconds, IReadOnlyList<string> Largest);
+    /// <param name="SlotSeconds">Time the slot spent on runs (training, and what the run does on its slot: checkpoints).</param>
+    /// <param name="EngineSeconds">Of that, the time inside the engine's training (<see cref="SiloHost.EngineTime"/>).</param>
+    private sealed record Measurement(double Seconds, double SlotSeconds, double EngineSeconds, double LedgerSeconds, double BlobSeconds, IReadOnlyList<string> Largest);
 
     /// <summary>Times the sweep through the actors in a fresh home, with where the ledger and blob time went.</summary>
     private static Measurement Actors(SweepSpec sweep, TimeSpan checkpointInterval)
@@ -76,8 +90,9 @@ internal static partial class SweepBench
         try
         {
             using var tally = new OperationTally();
-            var seconds = Time(() => ThroughActors(sweep, home, checkpointInterval));
-            return new Measurement(seconds, tally.TotalSeconds("ledger"), tally.TotalSeconds("blob"), tally.Lines(sweep.RunCount).Take(8).ToArray());
+            (TimeSpan Slot, TimeSpan Engine) slot = default;
+            var seconds = Time(() => slot = ThroughActors(sweep, home, checkpointInterval));
+            return new Measurement(seconds, slot.Slot.TotalSeconds, slot.Engine.TotalSeconds, tally.TotalSeconds("ledger"), tally.TotalSeconds("blob"), tally.Lines(sweep.RunCount).Take(8).ToArray());
         }
         finally
         {
@@ -90,6 +105,10 @@ internal static partial class SweepBench
         Console.WriteLine($"  {label}:");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    {actors.Seconds:F2} s, ratio {actors.Seconds / direct:F3}: orchestration overhead {actors.Seconds / direct - 1:P1}{(target is { } t ? $" (target ≤ {t:P0})" : "")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    in this run: engine training {actors.EngineSeconds:F2} s; the rest, {actors.Seconds - actors.EngineSeconds:F2} s ({1 - actors.EngineSeconds / actors.Seconds:P1} of the wall time), is orchestration:"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"      {actors.SlotSeconds - actors.EngineSeconds:F2} s on the slot (data, checkpoints and their reports, moment vectors, progress), {actors.Seconds - actors.SlotSeconds:F2} s with the slot idle (start, first claim, the last conclusion and aggregates, the end)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    ledger {actors.LedgerSeconds:F2} s, blobs {actors.BlobSeconds:F2} s ({1000 * (actors.LedgerSeconds + actors.BlobSeconds) / runs:F2} ms per run); the largest:"));
         foreach (var line in actors.Largest) Console.WriteLine(line);
@@ -112,7 +131,8 @@ internal static partial class SweepBench
         }
     }
 
-    private static void ThroughActors(SweepSpec sweep, string home, TimeSpan checkpointInterval)
+    /// <returns>The slot's busy time and the engine's part of it.</returns>
+    private static (TimeSpan Slot, TimeSpan Engine) ThroughActors(SweepSpec sweep, string home, TimeSpan checkpointInterval)
     {
         var stores = EmbeddedStores.Open(home, create: true);
         try
@@ -124,6 +144,7 @@ internal static partial class SweepBench
             var progress = silo.RunUntilFinishedAsync("bench", CancellationToken.None).GetAwaiter().GetResult();
             if (!progress.Finished) throw new InvalidOperationException("bench sweep did not finish");
             grain.TryComplete(sweep);
+            return (silo.SlotTime, silo.EngineTime);
         }
         finally
         {
