@@ -16,9 +16,12 @@ using OrleansSweeps.Silo.Telemetry;
 namespace OrleansSweeps.Client.Commands.Bench;
 
 /// <summary>
-/// <c>sweeps bench sweep [SPEC] [--replicates 100]</c>: the orchestration overhead of the actor host (ledger,
-/// leases, reports, checkpoints, blobs, aggregates, results) as wall time of a whole sweep through one silo slot
-/// against the same runs trained directly through the engine, one after another on the same thread count.
+/// <c>sweeps bench sweep [SPEC] [--replicates 100] [--rounds 3]</c>: the orchestration overhead of the actor host
+/// (ledger, leases, reports, checkpoints, blobs, aggregates, results), measured two ways: as wall time of a whole
+/// sweep through one silo slot against the same runs trained directly through the engine, one after another on
+/// the same thread count (the two are separate runs, so the machine's drift between them shows in the ratio);
+/// and within the sweep through the actors, as its wall time less the engine's training time in it
+/// (<see cref="SiloHost.EngineTime"/>), which drift cannot split.
 /// </summary>
 internal static partial class SweepBench
 {
