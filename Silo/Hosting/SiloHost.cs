@@ -107,6 +107,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
             await stopRenewal.CancelAsync().ConfigureAwait(false);
             await renewal.ConfigureAwait(false);
             await _telemetry.RecordSweepStatesAsync(ledger).ConfigureAwait(false);
+            await LeaveAsync().ConfigureAwait(false);
         }
         _fatal?.Throw();
         if (_abandoned is { } abandoned) throw new DrainTimeoutException(options.DrainTimeout, abandoned);
@@ -196,6 +197,19 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
             {
                 Fatal(e);
             }
+        }
+    }
+
+    /// <summary>Marks this silo expired in the ledger (its leases were given back by the drain); a ledger that cannot be written is warned about.</summary>
+    private async Task LeaveAsync()
+    {
+        try
+        {
+            await ledger.LeaveAsync(options.SiloId).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            warn?.Invoke($"could not mark silo {options.SiloId} as gone ({e.Message}); it shows as alive until it has been silent for a while");
         }
     }
 

@@ -42,6 +42,12 @@ public interface ILedger : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<string>> ExpireSilentSilosAsync(TimeSpan silence, CancellationToken cancel = default);
 
+    /// <summary>
+    /// A silo that stops marks itself expired at once (so <c>sweeps status</c> does not show it alive until it falls
+    /// silent), with the same effect on any lease it still holds as expiry. False when it was not alive.
+    /// </summary>
+    Task<bool> LeaveAsync(string silo, CancellationToken cancel = default);
+
     Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default);
 
     /// <summary>Runs in state running and the silo whose lease they are under (null once freed), by sweep, point, replicate.</summary>

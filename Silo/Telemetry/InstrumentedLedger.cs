@@ -37,6 +37,8 @@ public sealed class InstrumentedLedger(ILedger inner) : ILedger
     public Task<IReadOnlyList<string>> ExpireSilentSilosAsync(TimeSpan silence, CancellationToken cancel = default) =>
         Timed("expire_silos", () => Inner.ExpireSilentSilosAsync(silence, cancel));
 
+    public Task<bool> LeaveAsync(string silo, CancellationToken cancel = default) => Timed("leave", () => Inner.LeaveAsync(silo, cancel));
+
     public Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default) =>
         Timed("list_silos", () => Inner.ListSilosAsync(cancel));
 

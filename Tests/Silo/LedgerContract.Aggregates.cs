@@ -75,4 +75,23 @@ public abstract partial class LedgerContract
         Assert.Equal(SiloState.Alive, (await ledger.ListSilosAsync())[0].State);
         Assert.Equal(ReportOutcome.Rejected, await ledger.ReportStepAsync(lost[1].Lease, 1, "late"));
     }
+
+    [Fact]
+    public async Task A_silo_that_leaves_is_expired_at_once_and_its_work_goes_to_others()
+    {
+        await using var ledger = Open();
+        await ledger.RegisterSweepAsync(Sweep("s", 1, 3));
+        await ledger.HeartbeatAsync("a", 2);
+        await ledger.HeartbeatAsync("b", 2);
+        var held = await ledger.ClaimRunsAsync("a", 1, LeaseDuration);
+
+        Assert.True(await ledger.LeaveAsync("a"));
+        Assert.False(await ledger.LeaveAsync("a"));
+        Assert.False(await ledger.LeaveAsync("nobody"));
+
+        Assert.Equal([SiloState.Expired, SiloState.Alive], (await ledger.ListSilosAsync()).Select(s => s.State));
+        Assert.Equal(new RunCounts(3, 0, 0, 0), (await ledger.GetSweepStatusAsync("s"))!.Runs);
+        Assert.False(await ledger.CompleteRunAsync(held[0].Lease));
+        Assert.Contains(held[0].Run, (await ledger.ClaimRunsAsync("b", 3, LeaseDuration)).Select(c => c.Run));
+    }
 }

@@ -47,6 +47,8 @@ public sealed class SiloPipeliningTests
             Assert.Equal(Enumerable.Range(0, Replicates).Select(Run), observer.Finished.OrderBy(r => r.Replicate));
             var status = await stores.Ledger.GetSweepStatusAsync("s");
             Assert.Equal(new RunCounts(0, 0, Replicates, 0), status!.Runs);
+            // The silo left the ledger when it stopped: not shown alive until it would have fallen silent.
+            Assert.Equal(SiloState.Expired, (await stores.Ledger.ListSilosAsync()).Single(s => s.Silo == "pipelined").State);
             // Every recorded step reported exactly once per replicate, and each aggregate computed.
             foreach (var step in new[] { 0, 5, 10, 15, 20 })
             {
