@@ -200,9 +200,13 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
         }
     }
 
-    /// <summary>Marks this silo expired in the ledger (its leases were given back by the drain); a ledger that cannot be written is warned about.</summary>
+    /// <summary>
+    /// Marks this silo expired in the ledger (its leases were given back by the drain); a ledger that cannot be
+    /// written is warned about. Not after a failure: the store that failed is likely down, and silence expires the silo.
+    /// </summary>
     private async Task LeaveAsync()
     {
+        if (_fatal is not null) return;
         try
         {
             await ledger.LeaveAsync(options.SiloId).ConfigureAwait(false);
