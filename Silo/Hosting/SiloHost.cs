@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Grains.Runs;
