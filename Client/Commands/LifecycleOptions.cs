@@ -48,7 +48,7 @@ internal sealed class LifecycleOptions
         var address = parse.GetValue(HealthAddress)!;
         if (!IPAddress.TryParse(address, out var ip)) throw new UsageException($"--health-address '{address}': expected an IP address such as 127.0.0.1 or 0.0.0.0");
         var grace = parse.GetValue(GracePeriod);
-        if (grace is < 0 or > 86400 || double.IsNaN(grace)) throw new UsageException($"--grace-period {grace}: must be 0 to 86400 seconds");
+        if (!GraceInRange(grace)) throw new UsageException($"--grace-period {grace}: must be 0 to 86400 seconds");
         return new LifecycleSettings(port is { } p ? new IPEndPoint(ip, p) : null, TimeSpan.FromSeconds(grace));
     }
 
@@ -60,8 +60,11 @@ internal sealed class LifecycleOptions
     {
         if (parse.CommandResult.Command.Options.All(o => o.Name != GracePeriodName)) return fallback;
         var grace = parse.GetValue<double>(GracePeriodName);
-        return grace is >= 0 and <= 86400 ? TimeSpan.FromSeconds(grace) + TimeSpan.FromSeconds(15) : fallback;
+        return GraceInRange(grace) ? TimeSpan.FromSeconds(grace) + TimeSpan.FromSeconds(15) : fallback;
     }
+
+    /// <summary>0 to a day (NaN is not).</summary>
+    private static bool GraceInRange(double seconds) => seconds is >= 0 and <= 86400;
 }
 
 /// <param name="Health">Where to serve the health endpoints; null: nowhere.</param>

@@ -17,7 +17,18 @@ internal sealed class FencedCheckpoints(ICheckpointStore inner, IRunLease lease,
     /// <summary>Where the time spent here is counted (it is the grain's, not the engine's).</summary>
     public TimeAside? Aside { get; init; }
 
-    public Checkpoint? LoadLatest() => Aside is { } aside ? aside.Time(Load) : Load();
+    public Checkpoint? LoadLatest()
+    {
+        var at = TimeAside.Start();
+        try
+        {
+            return Load();
+        }
+        finally
+        {
+            Aside?.Stop(at);
+        }
+    }
 
     public void Save(Checkpoint checkpoint)
     {

@@ -17,17 +17,4 @@ internal sealed class TimeAside
     public static long Start() => Stopwatch.GetTimestamp();
 
     public void Stop(long started) => _ticks += Stopwatch.GetTimestamp() - started;
-
-    public T Time<T>(Func<T> body)
-    {
-        var started = Start();
-        try
-        {
-            return body();
-        }
-        finally
-        {
-            Stop(started);
-        }
-    }
 }

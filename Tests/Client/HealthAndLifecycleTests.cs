@@ -83,10 +83,8 @@ public sealed class HealthAndLifecycleTests
         Assert.Equal(HttpStatusCode.OK, Status(http, "/readyz"));
         Assert.False(process.HasExited);
 
-        var signalled = Stopwatch.StartNew();
-        Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-        var result = Cli.Wait(process);
-        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(20), $"exit took {signalled.Elapsed}");
+        var (result, took) = Terminate(process);
+        Assert.True(took < TimeSpan.FromSeconds(20), $"exit took {took}");
         Assert.True(result.ExitCode == 130, result.Stderr);
         Assert.Contains("interrupted: checkpoints saved", result.Stderr);
         Assert.Equal("", result.Stdout.Trim()); // Kestrel wrote nothing
@@ -103,10 +101,8 @@ public sealed class HealthAndLifecycleTests
         Poll.Until(() => process.HasExited || Checkpoints(home) >= 2, TimeSpan.FromMinutes(1), "checkpoints of both runs");
         Assert.False(process.HasExited);
 
-        var signalled = Stopwatch.StartNew();
-        Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-        var result = Cli.Wait(process);
-        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(15), $"exit took {signalled.Elapsed}");
+        var (result, took) = Terminate(process);
+        Assert.True(took < TimeSpan.FromSeconds(15), $"exit took {took}");
         Assert.True(result.ExitCode == 3, result.Stderr);
         var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: drain exceeded the 0 s grace period: gave back 2 lease(s) without a final checkpoint", line);
@@ -130,10 +126,8 @@ public sealed class HealthAndLifecycleTests
         Assert.Equal(HttpStatusCode.OK, Status(http, "/healthz"));
         Assert.False(process.HasExited);
 
-        var signalled = Stopwatch.StartNew();
-        Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-        var result = Cli.Wait(process);
-        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(20), $"exit took {signalled.Elapsed}");
+        var (result, took) = Terminate(process);
+        Assert.True(took < TimeSpan.FromSeconds(20), $"exit took {took}");
         Assert.True(result.ExitCode == 130, result.Stderr);
         Assert.Contains("silo stopped: work checkpointed and leases given back", result.Stderr);
         Assert.Equal(0, RunsHeld(dir.Combine("ledger.db")));
@@ -156,6 +150,15 @@ public sealed class HealthAndLifecycleTests
             Assert.Contains(expected, result.Stderr);
             Assert.False(Directory.Exists(dir.Combine("h")));
         }
+    }
+
+    /// <summary>SIGTERM, then the command's result and how long after the signal it exited.</summary>
+    private static (Cli.Result Result, TimeSpan Took) Terminate(Process process)
+    {
+        var signalled = Stopwatch.StartNew();
+        Cli.Signal(process, "TERM");
+        var result = Cli.Wait(process);
+        return (result, signalled.Elapsed);
     }
 
     private static string WriteSpec(TempDirectory dir)

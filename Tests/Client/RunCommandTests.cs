@@ -80,7 +80,7 @@ public sealed class RunCommandTests
         using (var process = Cli.Start(dir.Path, "run", spec, "--home", home, "--id", "s"))
         {
             Poll.Until(() => CountCheckpointsAndCurves(home) > 0, TimeSpan.FromMinutes(2), "the first checkpoint");
-            Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+            Cli.Signal(process, "INT");
             var result = Cli.Wait(process);
             Assert.Equal(130, result.ExitCode);
             Assert.Contains("interrupted", result.Stderr);

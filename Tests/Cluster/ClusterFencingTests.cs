@@ -54,7 +54,7 @@ public sealed class ClusterFencingTests(ClusterFixture cluster, ITestOutputHelpe
         var other = StartSilo(dir, env, "--name", "other");
         // Its lease (3 s) runs out; the other silo claims the run and completes it.
         Poll.Until(() => State(env, held) == "completed", TimeSpan.FromMinutes(3), $"run {held} completed by the other silo");
-        Signal(frozen, "CONT");
+        Cli.Signal(frozen, "CONT");
         Poll.Until(() => Finished(env, aggregates: 2 * 4), TimeSpan.FromMinutes(4), "the sweep to finish");
         var stopped = StopAll([frozen, other]);
 
@@ -71,9 +71,9 @@ public sealed class ClusterFencingTests(ClusterFixture cluster, ITestOutputHelpe
         for (var attempt = 0; attempt < 20; attempt++)
         {
             Poll.Until(() => HeldBy(env, "frozen"), TimeSpan.FromMinutes(2), "the first silo holding a run");
-            Signal(silo, "STOP");
+            Cli.Signal(silo, "STOP");
             if (HeldBy(env, "frozen") is { } held) return held;
-            Signal(silo, "CONT"); // stopped between two runs: try again
+            Cli.Signal(silo, "CONT"); // stopped between two runs: try again
         }
         throw new InvalidOperationException("the silo was never stopped while holding a run");
     }
@@ -104,12 +104,5 @@ public sealed class ClusterFencingTests(ClusterFixture cluster, ITestOutputHelpe
         command.Parameters.AddWithValue("p", run.Point);
         command.Parameters.AddWithValue("r", run.Replicate);
         return (string)command.ExecuteScalar()!;
-    }
-
-    private static void Signal(Process process, string signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
     }
 }

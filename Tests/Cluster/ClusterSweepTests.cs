@@ -162,7 +162,7 @@ public sealed class ClusterSweepTests(ClusterFixture cluster, ITestOutputHelper 
         var results = new List<Cli.Result>();
         foreach (var silo in silos.ToArray())
         {
-            using (var signal = Process.Start("kill", ["-TERM", silo.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) signal.WaitForExit();
+            Cli.Signal(silo, "TERM");
             results.Add(Cli.Wait(silo, "silo"));
             silo.Dispose();
         }

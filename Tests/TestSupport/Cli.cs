@@ -50,6 +50,14 @@ public static class Cli
         return Process.Start(start)!;
     }
 
+    /// <summary>Sends <paramref name="signal"/> (TERM, INT, STOP, CONT, …) to the process with kill(1).</summary>
+    public static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     public static Result Wait(Process process, params string[] args) => Wait(process, TimeSpan.FromMinutes(5), args);
 
     /// <summary>Runs <c>sweeps</c> allowing it <paramref name="timeout"/> (whole example sweeps on a loaded 2-core CI machine).</summary>
