@@ -82,6 +82,7 @@ public sealed partial class SiloHost
             {
                 Interlocked.Decrement(ref _aggregatesInHand);
                 _active.TryRemove(work.Lease.Resource, out _);
+                Volatile.Write(ref _aggregatesMayBeReady, 1);
                 _changed.Release();
             }
         }
@@ -172,6 +173,7 @@ public sealed partial class SiloHost
             span?.Dispose();
             Activity.Current = null;
             _active.TryRemove(work.Lease.Resource, out _);
+            Volatile.Write(ref _aggregatesMayBeReady, 1);
             _changed.Release();
         }
     }

@@ -33,6 +33,8 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     private long _slotTicks;
     private long _engineTicks;
     private int _aggregatesInHand;
+    private int _aggregatesMayBeReady = 1;
+    private long _aggregatesLookedAt;
     private ExceptionDispatchInfo? _fatal;
     private readonly SiloTelemetry _telemetry = new(options.SiloId, options.Device, blobs);
     private IReadOnlyList<string>? _abandoned;
@@ -122,7 +124,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     private async Task ClaimAsync()
     {
         var lanes = options.Aggregators - Volatile.Read(ref _aggregatesInHand);
-        if (lanes > 0)
+        if (lanes > 0 && LookForAggregates())
         {
             foreach (var claim in await ledger.ClaimAggregatesAsync(options.SiloId, lanes, options.LeaseDuration).ConfigureAwait(false))
                 Enqueue(ActiveWork.For(claim), _aggregateQueue, ref _aggregatesInHand);
@@ -131,6 +133,20 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
         if (free <= 0) return;
         foreach (var claim in await ledger.ClaimRunsAsync(options.SiloId, free, options.LeaseDuration, options.Serves).ConfigureAwait(false))
             Enqueue(ActiveWork.For(claim), _runQueue, ref _runsOnSlots);
+    }
+
+    /// <summary>
+    /// Whether to ask the ledger for ready aggregates now: when this silo may have readied one (a run concluded, with
+    /// its last reports) or finished one (more may wait), else at most every <see cref="SiloOptions.IdlePoll"/> (other
+    /// silos' reports, and reports made at checkpoints). The loop wakes on every run a slot hands on; asking each
+    /// time doubled the ledger's claim load for nothing.
+    /// </summary>
+    private bool LookForAggregates()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (Interlocked.Exchange(ref _aggregatesMayBeReady, 0) == 0 && Stopwatch.GetElapsedTime(_aggregatesLookedAt, now) < options.IdlePoll) return false;
+        _aggregatesLookedAt = now;
+        return true;
     }
 
     /// <summary>Runs claimed beyond the slots, queued for the next slot that frees: one per slot while runs are short (<see cref="SiloOptions.ClaimAheadBelow"/>).</summary>
