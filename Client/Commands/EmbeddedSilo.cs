@@ -36,7 +36,7 @@ internal static partial class EmbeddedSilo
         NativeRuntime.SetThreads(settings.Threads ?? 1);
     }
 
-    public static int Host(SweepStores stores, SweepGrain grain, SweepSpec sweep, SiloSettings settings, CancellationToken cancel)
+    public static int Host(SweepStores stores, SweepCatalog grain, SweepSpec sweep, SiloSettings settings, CancellationToken cancel)
     {
         var before = grain.Progress();
         if (before.RunsEnded == before.Runs) Console.Error.WriteLine($"sweep {grain.Id}: all {before.Runs} runs already done");
@@ -66,7 +66,7 @@ internal static partial class EmbeddedSilo
         return Report(stores, grain, sweep);
     }
 
-    private static int Report(SweepStores stores, SweepGrain grain, SweepSpec sweep)
+    private static int Report(SweepStores stores, SweepCatalog grain, SweepSpec sweep)
     {
         var (_, summaries) = SweepCompletion.Write(grain, sweep, stores.Blobs);
         SummaryTable.Write(sweep, summaries);

@@ -32,7 +32,7 @@ internal static class ResultsCommand
         try
         {
             var store = new LedgerSweepStore(stores.Ledger, stores.Blobs);
-            var grain = new SweepGrain(sweepId, store);
+            var grain = new SweepCatalog(sweepId, store);
             var spec = grain.LoadSpec();
             var table = ResultsTable.Build(sweepId, spec, store.ReadAggregate);
             if (correlations) ResultsOutput.WriteCorrelations(OsgrCorrelation.Of(table), format);

@@ -27,7 +27,7 @@ internal static class ResumeCommand
         var stores = SweepStores.Open(settings.Stores, create: false);
         try
         {
-            var grain = new SweepGrain(sweepId, new LedgerSweepStore(stores.Ledger, stores.Blobs));
+            var grain = new SweepCatalog(sweepId, new LedgerSweepStore(stores.Ledger, stores.Blobs));
             var spec = grain.LoadSpec();
             EmbeddedSilo.Prepare(settings, spec);
             grain.Submit(spec);

@@ -40,7 +40,7 @@ internal static partial class RunCommand
         var stores = SweepStores.Open(settings.Stores, create: true);
         try
         {
-            var grain = new SweepGrain(sweepId, new LedgerSweepStore(stores.Ledger, stores.Blobs));
+            var grain = new SweepCatalog(sweepId, new LedgerSweepStore(stores.Ledger, stores.Blobs));
             using (var submit = SweepTrace.StartSubmit(stores.Blobs, sweepId))
             {
                 grain.Submit(sweep);

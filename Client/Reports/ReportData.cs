@@ -38,7 +38,7 @@ internal sealed record ReportData(string Sweep, SweepSpec Spec, SweepProgress Pr
             specText = null; // not a valid blob key (e.g. "a/../b"), so no sweep can have that id
         }
         if (specText is null) throw new InvalidOperationException($"unknown sweep '{sweep}' in {stores.Description}");
-        var grain = new SweepGrain(sweep, store);
+        var grain = new SweepCatalog(sweep, store);
         var spec = grain.LoadSpec();
         var results = ResultsTable.Build(sweep, spec, store.ReadAggregate);
         var points = spec.Points.Select(p => new PointRuns(p, Enumerable.Range(0, p.Spec.Replicates)

@@ -4,7 +4,7 @@ namespace OrleansSweeps.Grains.Runs;
 
 /// <summary>
 /// Wall time a run's grain spends in its own callbacks while the engine trains (checkpoints, reports, moment
-/// vectors, progress), so that the engine's share can be told apart from the orchestration's (<see cref="RunGrain.EngineTime"/>).
+/// vectors, progress), so that the engine's share can be told apart from the orchestration's (<see cref="RunActivation.EngineTime"/>).
 /// Used from the run's one slot thread.
 /// </summary>
 internal sealed class TimeAside

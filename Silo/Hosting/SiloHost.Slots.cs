@@ -98,7 +98,7 @@ public sealed partial class SiloHost
         try
         {
             var events = CompositeObserver.Of(_telemetry.Runs, Observer);
-            var grain = new RunGrain(id, spec, device, new BlobRunStore(blobs, id, warn), new LedgerRunLease(ledger, claim.Lease, work.Lost.Token))
+            var grain = new RunActivation(id, spec, device, new BlobRunStore(blobs, id, warn), new LedgerRunLease(ledger, claim.Lease, work.Lost.Token))
             {
                 Progress = step => events.StepDone(id, step),
                 CheckpointMinInterval = options.CheckpointMinInterval,
@@ -124,7 +124,7 @@ public sealed partial class SiloHost
     }
 
     /// <summary>The grain's slot part, timed for <see cref="ClaimAhead"/>; null when drained (the lease is given back).</summary>
-    private RunConclusion? TrainOnSlot(ActiveWork work, RunGrain grain, RunSpec spec, string device)
+    private RunConclusion? TrainOnSlot(ActiveWork work, RunActivation grain, RunSpec spec, string device)
     {
         var started = Stopwatch.GetTimestamp();
         var data = _data.Acquire(grain.Id.Sweep, grain.Id.Point, spec, device);
@@ -183,11 +183,11 @@ public sealed partial class SiloHost
         var id = claim.Aggregate;
         var spec = SpecOf(id.Sweep).Points[id.Point].Spec;
         using var span = _telemetry.StartAggregate(claim);
-        _telemetry.AggregateCompleted(id, new AggregatorGrain(id, spec, new LedgerAggregateStore(ledger, blobs, id, claim.Lease)).Activate());
+        _telemetry.AggregateCompleted(id, new AggregateReduction(id, spec, new LedgerAggregateStore(ledger, blobs, id, claim.Lease)).Activate());
     }
 
     private SweepSpec SpecOf(string sweep) =>
-        _specs.GetOrAdd(sweep, s => new SweepGrain(s, new LedgerSweepStore(ledger, blobs)).LoadSpec());
+        _specs.GetOrAdd(sweep, s => new SweepCatalog(s, new LedgerSweepStore(ledger, blobs)).LoadSpec());
 
     /// <summary>Gives the lease back (a lost one, or one a timed-out drain gave back already, is left alone).</summary>
     private void Release(ActiveWork work)

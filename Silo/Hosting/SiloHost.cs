@@ -49,7 +49,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     /// <summary>Time its slots spent on runs so far, summed over slots (from taking a run to handing its conclusion on).</summary>
     public TimeSpan SlotTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _slotTicks));
 
-    /// <summary>Of <see cref="SlotTime"/>, the time the engine trained (<see cref="RunGrain.EngineTime"/>, summed over runs).</summary>
+    /// <summary>Of <see cref="SlotTime"/>, the time the engine trained (<see cref="RunActivation.EngineTime"/>, summed over runs).</summary>
     public TimeSpan EngineTime => TimeSpan.FromTicks(Interlocked.Read(ref _engineTicks));
 
     /// <summary>
@@ -59,7 +59,7 @@ public sealed partial class SiloHost(ILedger ledger, IBlobStore blobs, SiloOptio
     /// </summary>
     public async Task<SweepProgress> RunUntilFinishedAsync(string sweep, CancellationToken cancel)
     {
-        var grain = new SweepGrain(sweep, new LedgerSweepStore(ledger, blobs));
+        var grain = new SweepCatalog(sweep, new LedgerSweepStore(ledger, blobs));
         _telemetry.Watch(sweep);
         SweepProgress? ended = null;
         await WorkAsync(() =>

@@ -14,7 +14,7 @@ namespace OrleansSweeps.Silo.Results;
 /// </summary>
 public static class SweepCompletion
 {
-    public static (ResultsTable Table, IReadOnlyList<PointSummary> Summaries) Write(SweepGrain grain, SweepSpec spec, IBlobStore blobs)
+    public static (ResultsTable Table, IReadOnlyList<PointSummary> Summaries) Write(SweepCatalog grain, SweepSpec spec, IBlobStore blobs)
     {
         var table = grain.TryComplete(spec) ?? throw new InvalidOperationException($"sweep '{grain.Id}' has not finished");
         var summaries = spec.Points.Select(point => PointSummary.From(point, Outcomes(grain.Id, point, blobs))).ToArray();

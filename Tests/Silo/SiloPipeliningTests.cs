@@ -156,7 +156,7 @@ public sealed class SiloPipeliningTests
     /// <returns>The silo's <see cref="SiloHost.SlotTime"/> and <see cref="SiloHost.EngineTime"/>.</returns>
     private static async Task<(TimeSpan Slot, TimeSpan Engine)> Work(ILedger ledger, IBlobStore blobs, Observer observer, TimeSpan claimAheadBelow, string spec = "")
     {
-        var grain = new SweepGrain("s", new LedgerSweepStore(ledger, blobs));
+        var grain = new SweepCatalog("s", new LedgerSweepStore(ledger, blobs));
         grain.Submit(SpecBuilder.Parse(spec.Length > 0 ? spec : Spec));
         var options = new SiloOptions { Slots = 1, SiloId = "pipelined", ClaimAheadBelow = claimAheadBelow, IdlePoll = TimeSpan.FromMilliseconds(20) };
         using var silo = new SiloHost(ledger, blobs, options) { Observer = observer };

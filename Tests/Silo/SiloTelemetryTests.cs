@@ -39,7 +39,7 @@ public sealed class SiloTelemetryTests
         var stores = EmbeddedStores.Open(dir.Path, create: true);
         await using (stores)
         {
-            var grain = new SweepGrain(sweepId, new LedgerSweepStore(stores.Ledger, stores.Blobs));
+            var grain = new SweepCatalog(sweepId, new LedgerSweepStore(stores.Ledger, stores.Blobs));
             ActivityContext submitted;
             using (var submit = SweepTrace.StartSubmit(stores.Blobs, sweepId))
             {

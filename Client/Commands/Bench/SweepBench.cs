@@ -141,7 +141,7 @@ internal static partial class SweepBench
         try
         {
             var (ledger, blobs) = (new InstrumentedLedger(stores.Ledger), new InstrumentedBlobStore(stores.Blobs));
-            var grain = new SweepGrain("bench", new LedgerSweepStore(ledger, blobs));
+            var grain = new SweepCatalog("bench", new LedgerSweepStore(ledger, blobs));
             grain.Submit(sweep);
             using var silo = new SiloHost(ledger, blobs, new SiloOptions { Slots = 1, CheckpointMinInterval = checkpointInterval });
             var progress = silo.RunUntilFinishedAsync("bench", CancellationToken.None).GetAwaiter().GetResult();

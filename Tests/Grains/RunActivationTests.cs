@@ -12,8 +12,8 @@ using OrleansSweeps.Tests.TestSupport;
 
 namespace OrleansSweeps.Tests.Grains;
 
-/// <summary>RunGrain over the real SQLite ledger and file blobs: fencing of a replaced holder, and falling back past a corrupt checkpoint.</summary>
-public sealed class RunGrainTests
+/// <summary>RunActivation over the real SQLite ledger and file blobs: fencing of a replaced holder, and falling back past a corrupt checkpoint.</summary>
+public sealed class RunActivationTests
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);
 
@@ -95,7 +95,7 @@ public sealed class RunGrainTests
     private static SweepSpec Submit(ILedger ledger, IBlobStore blobs)
     {
         var spec = SpecBuilder.Parse(Yaml);
-        new SweepGrain("s", new LedgerSweepStore(ledger, blobs)).Submit(spec);
+        new SweepCatalog("s", new LedgerSweepStore(ledger, blobs)).Submit(spec);
         return spec;
     }
 
@@ -105,7 +105,7 @@ public sealed class RunGrainTests
         var spec = sweep.Points[claim.Run.Point].Spec;
         var data = DataPlan.For(spec);
         using var test = TensorData.Upload(data.Test, spec.Model.Precision, "cpu");
-        var grain = new RunGrain(claim.Run, spec, "cpu", new BlobRunStore(blobs, claim.Run, warn), new LedgerRunLease(ledger, claim.Lease, CancellationToken.None))
+        var grain = new RunActivation(claim.Run, spec, "cpu", new BlobRunStore(blobs, claim.Run, warn), new LedgerRunLease(ledger, claim.Lease, CancellationToken.None))
         {
             Progress = progress,
         };

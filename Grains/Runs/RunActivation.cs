@@ -24,7 +24,7 @@ public sealed record RunOutcome(IReadOnlyList<CurveRow>? Curves, string? Failure
 /// so any number of interruptions yields the rows of an uninterrupted run. A diverged run is stored as
 /// failed and not retried. Every durable write is fenced: once the lease is lost the grain stops.
 /// </summary>
-public sealed class RunGrain(RunId id, RunSpec spec, string device, IRunStore store, IRunLease lease)
+public sealed class RunActivation(RunId id, RunSpec spec, string device, IRunStore store, IRunLease lease)
 {
     public RunId Id { get; } = id;
 

@@ -13,7 +13,7 @@ namespace OrleansSweeps.Grains.Aggregates;
 /// reduction runs in replicate order (then parameter order) in float64, so the result is the same bits
 /// whichever silo computes it and however often it was interrupted.
 /// </summary>
-public sealed class AggregatorGrain(AggregateId id, RunSpec spec, IAggregateStore store)
+public sealed class AggregateReduction(AggregateId id, RunSpec spec, IAggregateStore store)
 {
     /// <summary>Envelope kind of the per-parameter cross-run GSNR blob (float64 [P]).</summary>
     public const string CrossRunGsnrKind = "cross-gsnr";

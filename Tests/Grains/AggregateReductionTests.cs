@@ -16,12 +16,12 @@ using OrleansSweeps.Tests.TestSupport;
 namespace OrleansSweeps.Tests.Grains;
 
 /// <summary>
-/// AggregatorGrain over the real SQLite ledger and file blobs, fed reports whose moment vectors lie at
+/// AggregateReduction over the real SQLite ledger and file blobs, fed reports whose moment vectors lie at
 /// ranges inside per-replicate batch blobs (as <c>StepReporter</c> writes them): the cross-run columns equal
 /// SCIENCE.md §2 eq. 21/22/24 computed here from the vectors, and a locator that leaves the run's moments or
 /// a range that is cut short is refused with one error naming it, with nothing completed.
 /// </summary>
-public sealed class AggregatorGrainTests : IDisposable
+public sealed class AggregateReductionTests : IDisposable
 {
     private const int Replicates = 3;
     private const int Parameters = 9;
@@ -59,7 +59,7 @@ public sealed class AggregatorGrainTests : IDisposable
 
             // The per-parameter r_j blob, element by element (+∞ where every ρ² is 0).
             var id = new AggregateId("s", 0, step);
-            var (_, payload) = BinaryEnvelope.Unwrap((await blobs.GetAsync(BlobKeys.Aggregate(id)))!.Content, AggregatorGrain.CrossRunGsnrKind, "test");
+            var (_, payload) = BinaryEnvelope.Unwrap((await blobs.GetAsync(BlobKeys.Aggregate(id)))!.Content, AggregateReduction.CrossRunGsnrKind, "test");
             var gsnr = MemoryMarshal.Cast<byte, double>(payload).ToArray();
             Assert.Equal(Parameters, gsnr.Length);
             for (var j = 0; j < Parameters; j++)
@@ -95,7 +95,7 @@ public sealed class AggregatorGrainTests : IDisposable
         var claims = await ledger.ClaimAggregatesAsync("a", Steps.Length, LeaseDuration);
         var bad = claims.Single(c => c.Aggregate.Step == 5);
 
-        var error = Assert.Throws<InvalidDataException>(() => new AggregatorGrain(bad.Aggregate, spec, new LedgerAggregateStore(ledger, blobs, bad.Aggregate, bad.Lease)).Activate());
+        var error = Assert.Throws<InvalidDataException>(() => new AggregateReduction(bad.Aggregate, spec, new LedgerAggregateStore(ledger, blobs, bad.Aggregate, bad.Lease)).Activate());
 
         var report = StepReportPayload.Parse((await ledger.ReadReportsAsync(bad.Aggregate))[1].Payload, "test");
         Assert.Contains(report.Moments!.Key, error.Message, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class AggregatorGrainTests : IDisposable
         Assert.Equal(new AggregateCounts(0, Steps.Length, 0), (await ledger.GetSweepStatusAsync("s"))!.Aggregates);
         // The other steps of the same replicate, from the same blob, are unaffected.
         foreach (var good in claims.Where(c => c.Aggregate.Step != 5))
-            Assert.NotNull(new AggregatorGrain(good.Aggregate, spec, new LedgerAggregateStore(ledger, blobs, good.Aggregate, good.Lease)).Activate());
+            Assert.NotNull(new AggregateReduction(good.Aggregate, spec, new LedgerAggregateStore(ledger, blobs, good.Aggregate, good.Lease)).Activate());
     }
 
     /// <summary>
@@ -123,7 +123,7 @@ public sealed class AggregatorGrainTests : IDisposable
         var ledger = SqliteLedger.OpenInHome(_home.Path);
         var blobs = FileBlobStore.OpenInHome(_home.Path);
         var sweep = SpecBuilder.Parse(Yaml);
-        new SweepGrain("s", new LedgerSweepStore(ledger, blobs)).Submit(sweep);
+        new SweepCatalog("s", new LedgerSweepStore(ledger, blobs)).Submit(sweep);
         var spec = sweep.Points[0].Spec;
         Assert.True(spec.Stats.Vectors);
         Assert.Equal(TrainSize, spec.TrainSize);
@@ -153,7 +153,7 @@ public sealed class AggregatorGrainTests : IDisposable
     {
         var results = new Dictionary<int, AggregateResult>();
         foreach (var claim in await ledger.ClaimAggregatesAsync("a", Steps.Length, LeaseDuration))
-            results[claim.Aggregate.Step] = new AggregatorGrain(claim.Aggregate, spec, new LedgerAggregateStore(ledger, blobs, claim.Aggregate, claim.Lease)).Activate()!;
+            results[claim.Aggregate.Step] = new AggregateReduction(claim.Aggregate, spec, new LedgerAggregateStore(ledger, blobs, claim.Aggregate, claim.Lease)).Activate()!;
         return results;
     }
 

@@ -7,7 +7,7 @@ namespace OrleansSweeps.Grains.Sweeps;
 /// the spec, reports progress, and completes the sweep by writing its results table once every run ended
 /// and every aggregate is computed.
 /// </summary>
-public sealed class SweepGrain(string id, ISweepStore store)
+public sealed class SweepCatalog(string id, ISweepStore store)
 {
     /// <summary>Name of the results table blob (<c>results/results.csv</c>).</summary>
     public const string ResultsName = "results";

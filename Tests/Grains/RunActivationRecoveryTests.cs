@@ -16,11 +16,11 @@ using OrleansSweeps.Tests.TestSupport;
 namespace OrleansSweeps.Tests.Grains;
 
 /// <summary>
-/// RunGrain over the real SQLite ledger and file blobs, around the batched reports of <c>StepReporter</c>: the
-/// checkpoint spacing (<see cref="RunGrain.CheckpointMinInterval"/>), a crash after a checkpoint's reports and before
+/// RunActivation over the real SQLite ledger and file blobs, around the batched reports of <c>StepReporter</c>: the
+/// checkpoint spacing (<see cref="RunActivation.CheckpointMinInterval"/>), a crash after a checkpoint's reports and before
 /// the checkpoint is saved, and stored curves that cannot be trusted.
 /// </summary>
-public sealed class RunGrainRecoveryTests : IDisposable
+public sealed class RunActivationRecoveryTests : IDisposable
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Never = TimeSpan.FromDays(1);
@@ -158,7 +158,7 @@ public sealed class RunGrainRecoveryTests : IDisposable
         var ledger = SqliteLedger.OpenInHome(path);
         var blobs = FileBlobStore.OpenInHome(path);
         var sweep = SpecBuilder.Parse(Yaml);
-        new SweepGrain("s", new LedgerSweepStore(ledger, blobs)).Submit(sweep);
+        new SweepCatalog("s", new LedgerSweepStore(ledger, blobs)).Submit(sweep);
         var home = new TestHome(path, ledger, blobs, sweep);
         _homes.Add(home);
         return await Task.FromResult(home);
@@ -185,7 +185,7 @@ public sealed class RunGrainRecoveryTests : IDisposable
         var spec = home.Sweep.Points[claim.Run.Point].Spec;
         var data = DataPlan.For(spec);
         using var test = TensorData.Upload(data.Test, spec.Model.Precision, "cpu");
-        var grain = new RunGrain(claim.Run, spec, "cpu", store ?? new BlobRunStore(home.Blobs, claim.Run, warn),
+        var grain = new RunActivation(claim.Run, spec, "cpu", store ?? new BlobRunStore(home.Blobs, claim.Run, warn),
             lease ?? new LedgerRunLease(home.Ledger, claim.Lease, CancellationToken.None))
         {
             Progress = progress,
@@ -241,7 +241,7 @@ public sealed class RunGrainRecoveryTests : IDisposable
         var results = new List<string>();
         foreach (var claim in (await home.Ledger.ClaimAggregatesAsync("a", Recorded.Length, LeaseDuration)).OrderBy(c => c.Aggregate.Step))
         {
-            var result = new AggregatorGrain(claim.Aggregate, home.Sweep.Points[0].Spec, new LedgerAggregateStore(home.Ledger, home.Blobs, claim.Aggregate, claim.Lease)).Activate();
+            var result = new AggregateReduction(claim.Aggregate, home.Sweep.Points[0].Spec, new LedgerAggregateStore(home.Ledger, home.Blobs, claim.Aggregate, claim.Lease)).Activate();
             results.Add(result!.Format());
             results.Add(Convert.ToHexString((await home.Blobs.GetAsync(BlobKeys.Aggregate(claim.Aggregate)))!.Content));
         }
