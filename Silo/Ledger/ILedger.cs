@@ -106,4 +106,32 @@ public interface ILedger : IAsyncDisposable
 
     /// <summary>The stored result of a completed aggregate, or null.</summary>
     Task<string?> ReadAggregateResultAsync(AggregateId aggregate, CancellationToken cancel = default);
+
+    // The catalog as the Orleans grains use it. No lease: a run's grain state, written with its storage ETag,
+    // is what fences a stale activation; these writes are idempotent, so a retried call changes nothing.
+
+    /// <summary>Marks the run running (a queued one, or one started before) and counts the start; returns the count.</summary>
+    Task<int> StartRunAsync(RunId run, CancellationToken cancel = default);
+
+    /// <summary>
+    /// Records the run's reports of several recorded steps in one transaction, each exactly once per (run, step): an
+    /// identical repeat is ignored, a repeat with other bytes throws <see cref="ReportConflictException"/> and records
+    /// nothing. Returns the aggregates these reports made ready (the M-th report of a (point, step)).
+    /// </summary>
+    Task<IReadOnlyList<AggregateId>> RecordReportsAsync(RunId run, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default);
+
+    /// <summary>Marks the run completed (<paramref name="failure"/> null) or failed; a run already ended stays as it is.</summary>
+    Task EndRunAsync(RunId run, string? failure, CancellationToken cancel = default);
+
+    /// <summary>
+    /// Stores the result of a ready aggregate and marks it completed; the same result again is ignored, another throws
+    /// <see cref="AggregateConflictException"/>.
+    /// </summary>
+    Task RecordAggregateAsync(AggregateId aggregate, string result, CancellationToken cancel = default);
+
+    /// <summary>The sweep's runs not yet completed or failed, by point and replicate.</summary>
+    Task<IReadOnlyList<RunId>> ListUnfinishedRunsAsync(string sweep, CancellationToken cancel = default);
+
+    /// <summary>The sweep's aggregates whose M reports are in and whose result is not stored yet.</summary>
+    Task<IReadOnlyList<AggregateId>> ListPendingAggregatesAsync(string sweep, CancellationToken cancel = default);
 }

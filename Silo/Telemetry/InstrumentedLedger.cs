@@ -81,6 +81,31 @@ public sealed class InstrumentedLedger(ILedger inner) : ILedger
     public Task<string?> ReadAggregateResultAsync(AggregateId aggregate, CancellationToken cancel = default) =>
         Timed("read_aggregate", () => Inner.ReadAggregateResultAsync(aggregate, cancel));
 
+    public Task<int> StartRunAsync(RunId run, CancellationToken cancel = default) => Timed("start_run", () => Inner.StartRunAsync(run, cancel));
+
+    public Task<IReadOnlyList<AggregateId>> RecordReportsAsync(RunId run, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default) =>
+        Timed("record_reports", () => Inner.RecordReportsAsync(run, reports, cancel));
+
+    public Task EndRunAsync(RunId run, string? failure, CancellationToken cancel = default) =>
+        Timed("end_run", async () =>
+        {
+            await Inner.EndRunAsync(run, failure, cancel).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task RecordAggregateAsync(AggregateId aggregate, string result, CancellationToken cancel = default) =>
+        Timed("record_aggregate", async () =>
+        {
+            await Inner.RecordAggregateAsync(aggregate, result, cancel).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task<IReadOnlyList<RunId>> ListUnfinishedRunsAsync(string sweep, CancellationToken cancel = default) =>
+        Timed("list_unfinished_runs", () => Inner.ListUnfinishedRunsAsync(sweep, cancel));
+
+    public Task<IReadOnlyList<AggregateId>> ListPendingAggregatesAsync(string sweep, CancellationToken cancel = default) =>
+        Timed("list_pending_aggregates", () => Inner.ListPendingAggregatesAsync(sweep, cancel));
+
     public ValueTask DisposeAsync() => Inner.DisposeAsync();
 
     private static async Task<T> Timed<T>(string operation, Func<Task<T>> call)

@@ -1,7 +1,6 @@
 using OrleansSweeps.Contracts.Identity;
-using OrleansSweeps.Grains.Runs;
 
-namespace OrleansSweeps.Silo.Hosting;
+namespace OrleansSweeps.Grains.Runs;
 
 /// <summary>Progress events of the work a silo does, for a console display or logs. Called from slot threads concurrently.</summary>
 public interface ISweepObserver

@@ -1,0 +1,52 @@
+using Orleans;
+
+namespace OrleansSweeps.Contracts.Grains;
+
+/// <summary>
+/// One training run (key: <c>sweep/pNNNN/rNNN</c>, <see cref="Identity.RunId"/>). Placed only on a silo serving
+/// its device, with a free slot; it trains on a thread of that slot, never on the grain scheduler, checkpoints to
+/// blobs, and resumes from its last checkpoint after any interruption. Its persisted state is small (status,
+/// attempt, last checkpoint step, failure) and written with the storage's ETag, so a stale activation is fenced off.
+/// </summary>
+public interface IRunGrain : IGrainWithStringKey
+{
+    /// <summary>Starts training here, or says why not; starting a run that trains or ended changes nothing.</summary>
+    Task<RunAdmission> Start();
+
+    /// <summary>Stops training after the current update, with a checkpoint; the run stays unfinished.</summary>
+    Task Drain();
+}
+
+public enum RunAdmission
+{
+    /// <summary>Training now (started by this call or before).</summary>
+    Training,
+
+    /// <summary>The run had ended before (completed or failed); its end was told to the sweep again.</summary>
+    Ended,
+
+    /// <summary>This silo's slots were all taken: nothing started, queue it again.</summary>
+    NoSlot,
+}
+
+/// <summary>How a run's activation stopped.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RunEnd(
+    [property: Id(0)] string Run,
+    [property: Id(1)] RunEndKind Kind,
+    [property: Id(2)] string? Failure = null);
+
+public enum RunEndKind
+{
+    /// <summary>Trained to the end; curves stored.</summary>
+    Completed,
+
+    /// <summary>Failed for good (e.g. diverged); not retried.</summary>
+    Failed,
+
+    /// <summary>Stopped without ending (drained, or fenced off by a newer activation): admit it again.</summary>
+    Stopped,
+
+    /// <summary>Stopped by an error of the silo (a store that failed, a bug); <see cref="RunEnd.Failure"/> says which.</summary>
+    Error,
+}

@@ -1,0 +1,63 @@
+using OrleansSweeps.Contracts.Identity;
+using OrleansSweeps.Contracts.Specs;
+using OrleansSweeps.Engine.Data;
+
+namespace OrleansSweeps.Grains.Runs;
+
+/// <summary>
+/// What a <see cref="RunGrain"/> needs of the silo it lives on: the spec, its slots and data, the run's blobs and
+/// the catalog. The silo implements it (dependencies point inward: the grains never see the stores themselves).
+/// </summary>
+public interface IRunSite
+{
+    /// <summary>The run's point spec (sweep specs are read once per silo).</summary>
+    Task<RunSpec> SpecAsync(RunId run);
+
+    /// <summary>The device this silo trains the spec on (its own <c>--device</c>, or the spec's).</summary>
+    string DeviceFor(RunSpec spec);
+
+    /// <summary>Least wall time between periodic checkpoints.</summary>
+    TimeSpan CheckpointMinInterval { get; }
+
+    /// <summary>Period of the reminder that wakes a run whose silo died; null: no reminders (an embedded silo dies with its process).</summary>
+    TimeSpan? ReminderPeriod { get; }
+
+    /// <summary>Takes one of this silo's slots for the run; false when all are taken. Taking a slot the run holds is true.</summary>
+    bool TryTakeSlot(RunId run);
+
+    void ReleaseSlot(RunId run);
+
+    /// <summary>The point's data on the device, shared by its replicates on this silo; dispose to release.</summary>
+    PointData AcquireData(RunId run, RunSpec spec, string device);
+
+    /// <summary>Blob key of the run's checkpoint of <paramref name="step"/> (kept in its state, for whoever reads it).</summary>
+    string CheckpointKey(RunId run, int step);
+
+    /// <summary>The run's blobs: checkpoints, curves, stats, moment vectors, failure.</summary>
+    IRunStore Store(RunId run);
+
+    /// <summary>Progress events (console display, telemetry), called from the training thread.</summary>
+    ISweepObserver Events { get; }
+
+    /// <summary>Told when stored state is ignored or a run stops unexpectedly.</summary>
+    Action<string> Warn { get; }
+
+    /// <summary>Marks the run running in the catalog.</summary>
+    Task StartedAsync(RunId run);
+
+    /// <summary>Records reports exactly once; returns the aggregates they made ready.</summary>
+    Task<IReadOnlyList<AggregateId>> ReportAsync(RunId run, IReadOnlyList<(int Step, string Payload)> reports);
+
+    /// <summary>Marks the run completed (<paramref name="failure"/> null) or failed in the catalog.</summary>
+    Task EndedAsync(RunId run, string? failure);
+}
+
+/// <summary>A point's data lent to one run: the plan its training set is drawn from and the common test set.</summary>
+public sealed class PointData(DataPlan plan, TensorData test, Action release) : IDisposable
+{
+    public DataPlan Plan { get; } = plan;
+
+    public TensorData Test { get; } = test;
+
+    public void Dispose() => release();
+}

@@ -1,0 +1,211 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using OrleansSweeps.Contracts.Grains;
+using OrleansSweeps.Contracts.Identity;
+using OrleansSweeps.Contracts.Specs;
+using OrleansSweeps.Grains.Placement;
+
+namespace OrleansSweeps.Grains.Sweeps;
+
+/// <summary>
+/// A sweep as an Orleans grain (<see cref="ISweepGrain"/>). Its queue is the catalog's unfinished runs; it admits them
+/// while the silos serving their device have free slots (asking each run's grain to start, which lands on such a
+/// silo), re-admits runs that stopped without ending, and every <see cref="ISweepSite.Tick"/> asks its training runs
+/// to start again: a run whose silo died is activated anew and resumes from its checkpoint. When every run ended it
+/// has the pending aggregates computed and writes the results table. It keeps no grain state: the catalog is durable,
+/// so an activation on any silo rebuilds the queue from it.
+/// </summary>
+public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logger) : Grain, ISweepGrain
+{
+    private readonly LinkedList<RunId> _queue = [];
+    private readonly Dictionary<RunId, string> _training = [];
+    private string _id = "";
+    private SweepSpec? _spec;
+    private SweepPhase _phase = SweepPhase.Running;
+    private string? _error;
+    private IGrainTimer? _timer;
+    private bool _admitting;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _id = this.GetPrimaryKeyString();
+        return Task.CompletedTask;
+    }
+
+    public async Task<SweepView> Drive()
+    {
+        if (_phase is SweepPhase.Finished) return View(true);
+        if (_phase is not SweepPhase.Running || _spec is null)
+        {
+            _spec = await site.SpecAsync(_id);
+            _error = null;
+            await Requeue();
+            SetPhase(SweepPhase.Running);
+        }
+        _timer ??= this.RegisterGrainTimer(Tick, site.Tick, site.Tick);
+        await Advance();
+        return View(true);
+    }
+
+    public Task<SweepView> View() => Task.FromResult(View(true));
+
+    public async Task RunEnded(RunEnd end)
+    {
+        var run = RunId.Parse(end.Run);
+        _training.Remove(run);
+        switch (end.Kind)
+        {
+            case RunEndKind.Error:
+                Fail(end.Failure ?? $"{run}: stopped with an error");
+                return;
+            case RunEndKind.Stopped when _phase is SweepPhase.Running && !_queue.Contains(run):
+                _queue.AddFirst(run);
+                break;
+        }
+        await Advance();
+    }
+
+    public async Task Cancel()
+    {
+        await site.CancelAsync(_id);
+        _queue.Clear();
+        foreach (var run in _training.Keys) await GrainFactory.GetGrain<IRunGrain>(run.ToString()).Drain();
+        StopTimer();
+        SetPhase(SweepPhase.Cancelled);
+    }
+
+    /// <summary>The queue is every unfinished run not training now (the catalog's view, in point and replicate order).</summary>
+    private async Task Requeue()
+    {
+        _queue.Clear();
+        foreach (var run in await site.UnfinishedRunsAsync(_id))
+            if (!_training.ContainsKey(run)) _queue.AddLast(run);
+    }
+
+    private async Task Tick(CancellationToken cancel)
+    {
+        if (_phase is not SweepPhase.Running) return;
+        try
+        {
+            if (await site.IsCancelledAsync(_id))
+            {
+                await Cancel();
+                return;
+            }
+            // Idempotent for a run training now; a run whose silo died is activated again and resumes.
+            foreach (var run in _training.Keys.ToArray()) await Admit(run, _training[run]);
+            await Advance();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Fail($"sweep {_id}: {e.Message}");
+        }
+    }
+
+    /// <summary>Admits what the slots take, then finishes the sweep when nothing is left to train.</summary>
+    private async Task Advance()
+    {
+        if (_admitting || _phase is not SweepPhase.Running) return;
+        _admitting = true;
+        try
+        {
+            var full = new HashSet<string>();
+            for (var node = _queue.First; node is not null;)
+            {
+                var next = node.Next;
+                var kind = KindOf(node.Value);
+                if (!full.Contains(kind))
+                {
+                    if (_training.Values.Count(k => k == kind) >= site.Capacity(kind)) full.Add(kind);
+                    else
+                    {
+                        _queue.Remove(node);
+                        if (!await Admit(node.Value, kind))
+                        {
+                            _queue.AddFirst(node.Value);
+                            full.Add(kind);
+                        }
+                    }
+                }
+                node = next;
+            }
+            if (_queue.Count == 0 && _training.Count == 0) await Finish();
+        }
+        finally
+        {
+            _admitting = false;
+        }
+    }
+
+    /// <summary>Asks the run's grain to start on a silo serving its device; false when that silo had no free slot.</summary>
+    private async Task<bool> Admit(RunId run, string kind)
+    {
+        RequestContext.Set(SlotMetadata.RunDevice, kind);
+        try
+        {
+            switch (await GrainFactory.GetGrain<IRunGrain>(run.ToString()).Start())
+            {
+                case RunAdmission.Training:
+                    _training[run] = kind;
+                    return true;
+                case RunAdmission.Ended:
+                    _training.Remove(run);
+                    return true;
+                default:
+                    _training.Remove(run);
+                    return false;
+            }
+        }
+        finally
+        {
+            RequestContext.Remove(SlotMetadata.RunDevice);
+        }
+    }
+
+    /// <summary>Every run ended: compute what aggregates are left (a lost trigger, a crash), then write the results.</summary>
+    private async Task Finish()
+    {
+        var unfinished = await site.UnfinishedRunsAsync(_id);
+        if (unfinished.Count > 0)
+        {
+            // Ended in this grain's view but not in the catalog (e.g. a run that stopped while its end was in flight).
+            foreach (var run in unfinished) _queue.AddLast(run);
+            return;
+        }
+        foreach (var aggregate in await site.PendingAggregatesAsync(_id))
+            if (!await GrainFactory.GetGrain<IAggregatorGrain>(aggregate.ToString()).Compute())
+                throw new InvalidOperationException($"{aggregate}: its runs all ended but not all its reports are in");
+        await site.FinishAsync(_id, _spec!);
+        StopTimer();
+        SetPhase(SweepPhase.Finished);
+        LogFinished(logger, _id);
+    }
+
+    private string KindOf(RunId run) => SlotMetadata.KindOf(_spec!.Points[run.Point].Spec.Device);
+
+    private void Fail(string error)
+    {
+        _error = error;
+        _queue.Clear();
+        StopTimer();
+        SetPhase(SweepPhase.Failed);
+    }
+
+    private void StopTimer()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    private void SetPhase(SweepPhase phase)
+    {
+        var changed = phase != _phase || phase is not SweepPhase.Running;
+        _phase = phase;
+        if (changed) site.PhaseChanged(_id, View(true));
+    }
+
+    private SweepView View(bool _) => new(_phase, _queue.Count, _training.Count, _error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "sweep {Sweep}: every run and aggregate is done; results written")]
+    private static partial void LogFinished(ILogger logger, string sweep);
+}
