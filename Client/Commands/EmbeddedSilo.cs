@@ -1,12 +1,15 @@
 using System.Text.RegularExpressions;
 using OrleansSweeps.Client.Display;
 using OrleansSweeps.Client.Hosting;
+using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Interop;
+using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Silo.Results;
+using OrleansSweeps.Silo.Sites;
 using OrleansSweeps.Silo.Storage;
 using OrleansSweeps.Silo.Telemetry;
 
@@ -40,28 +43,78 @@ internal static partial class EmbeddedSilo
     {
         var before = grain.Progress();
         if (before.RunsEnded == before.Runs) Console.Error.WriteLine($"sweep {grain.Id}: all {before.Runs} runs already done");
-        // An embedded home has one silo at a time: holding its lock proves every other one is dead, so their
-        // leases are freed now. Shared stores have many silos; dead ones are expired by heartbeat silence.
-        using (stores.Home is { } home ? HomeLock.Acquire(home.Root) : null)
+        if (stores.Home is not { } home) return HostOnSharedStores(stores, grain, sweep, settings, before, cancel);
+        // One embedded silo per home at a time: a second process would be a cluster of its own training the same runs
+        // (the runs' ETags would fence one off, after wasted work). The lock dies with its process, even by SIGKILL.
+        using (HomeLock.Acquire(home.Root))
         {
-            if (stores.Home is not null) Blocking.Wait(stores.Ledger.ExpireSilentSilosAsync(TimeSpan.Zero, CancellationToken.None));
-            var options = Options(settings, DefaultSlots(sweep, settings.Device), shared: stores.Home is null);
             var health = new SiloHealth();
-            SweepProgress progress;
+            SweepView view;
             using (HealthEndpoint.Start(settings.Lifecycle.Health, health))
             {
-                progress = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
-                {
-                    using var silo = new SiloHost(InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs), options,
-                        warning => Console.Error.WriteLine($"warning: {warning}")) { Observer = observer, Health = health };
-                    return silo.RunUntilFinishedAsync(grain.Id, cancel).GetAwaiter().GetResult();
-                });
+                view = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
+                    Blocking.Wait(DriveEmbeddedAsync(home, stores, grain.Id, SiloOptions(settings, sweep, observer), settings.Lifecycle.GracePeriod, health, cancel)));
             }
-            if (!progress.Finished)
+            switch (view.Phase)
             {
-                Console.Error.WriteLine($"sweep {grain.Id} was cancelled: {progress.RunsEnded} of {progress.Runs} runs ended; `sweeps resume {grain.Id}` continues it");
-                return ExitCodes.Interrupted;
+                case SweepPhase.Failed:
+                    throw new IOException(view.Error ?? $"sweep {grain.Id} stopped with an error");
+                case SweepPhase.Cancelled:
+                    var progress = grain.Progress();
+                    Console.Error.WriteLine($"sweep {grain.Id} was cancelled: {progress.RunsEnded} of {progress.Runs} runs ended; `sweeps resume {grain.Id}` continues it");
+                    return ExitCodes.Interrupted;
             }
+        }
+        return Report(stores, grain, sweep);
+    }
+
+    /// <summary>Hosts the embedded silo until the sweep's grain stops (finished, cancelled, failed); a cancel stops the silo, which drains.</summary>
+    private static async Task<SweepView> DriveEmbeddedAsync(
+        SweepHome home, SweepStores stores, string sweep, SweepsSiloOptions options, TimeSpan grace, SiloHealth health, CancellationToken cancel)
+    {
+        // The home's lock is held: runs a dead process left running are trained by no one.
+        await stores.Ledger.RequeueRunningAsync(cancel).ConfigureAwait(false);
+        var cluster = await EmbeddedCluster.StartAsync(home.Root, InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs),
+            options, grace, cancel).ConfigureAwait(false);
+        await using (cluster.ConfigureAwait(false))
+        {
+            health.LedgerAnswered();
+            var stopped = cluster.Watch.StoppedAsync(sweep, cancel);
+            var view = await cluster.Grains.GetGrain<ISweepGrain>(sweep).Drive().ConfigureAwait(false);
+            if (view.Phase is SweepPhase.Running) view = await stopped.ConfigureAwait(false);
+            health.StartedDraining();
+            return view;
+        }
+    }
+
+    /// <summary>The embedded silo's options from the command line: slots default to one per core (one per GPU for CUDA sweeps).</summary>
+    private static SweepsSiloOptions SiloOptions(SiloSettings settings, SweepSpec sweep, ISweepObserver observer) => new()
+    {
+        Slots = settings.Slots ?? DefaultSlots(sweep, settings.Device),
+        Device = settings.Device,
+        CheckpointMinInterval = settings.CheckpointInterval is { } seconds ? TimeSpan.FromSeconds(seconds) : new SweepsSiloOptions().CheckpointMinInterval,
+        Observer = observer,
+        Warn = warning => Console.Error.WriteLine($"warning: {warning}"),
+    };
+
+    private static int HostOnSharedStores(SweepStores stores, SweepCatalog grain, SweepSpec sweep, SiloSettings settings, SweepProgress before, CancellationToken cancel)
+    {
+        var options = Options(settings, DefaultSlots(sweep, settings.Device), shared: true);
+        var health = new SiloHealth();
+        SweepProgress progress;
+        using (HealthEndpoint.Start(settings.Lifecycle.Health, health))
+        {
+            progress = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
+            {
+                using var silo = new SiloHost(InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs), options,
+                    warning => Console.Error.WriteLine($"warning: {warning}")) { Observer = observer, Health = health };
+                return silo.RunUntilFinishedAsync(grain.Id, cancel).GetAwaiter().GetResult();
+            });
+        }
+        if (!progress.Finished)
+        {
+            Console.Error.WriteLine($"sweep {grain.Id} was cancelled: {progress.RunsEnded} of {progress.Runs} runs ended; `sweeps resume {grain.Id}` continues it");
+            return ExitCodes.Interrupted;
         }
         return Report(stores, grain, sweep);
     }

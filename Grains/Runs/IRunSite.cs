@@ -48,6 +48,9 @@ public interface IRunSite
     /// <summary>Records reports exactly once; returns the aggregates they made ready.</summary>
     Task<IReadOnlyList<AggregateId>> ReportAsync(RunId run, IReadOnlyList<(int Step, string Payload)> reports);
 
+    /// <summary>The run stopped without ending (drained): the catalog shows it queued until it trains again.</summary>
+    Task StoppedAsync(RunId run);
+
     /// <summary>Marks the run completed (<paramref name="failure"/> null) or failed in the catalog.</summary>
     Task EndedAsync(RunId run, string? failure);
 }

@@ -154,12 +154,14 @@ public sealed partial class RunGrain(
             };
             if (outcome is { LeaseLost: true }) site.Warn($"{_id}: a newer activation owns the run; this one stopped without writing more");
             else if (outcome is not null) site.Events.RunFinished(_id, outcome);
+            else await site.StoppedAsync(_id);
             if (end.Kind is not RunEndKind.Stopped) await ForgetReminder();
         }
         catch (Exception e)
         {
             LogTrainingFailed(logger, e, _id.ToString());
             end = new RunEnd(_id.ToString(), RunEndKind.Error, $"{_id}: {e.Message}");
+            site.Warn(end.Failure!);
         }
         finally
         {

@@ -120,6 +120,15 @@ public interface ILedger : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<AggregateId>> RecordReportsAsync(RunId run, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default);
 
+    /// <summary>A running run stopped without ending (drained): it is queued again. Any other state stays.</summary>
+    Task StopRunAsync(RunId run, CancellationToken cancel = default);
+
+    /// <summary>
+    /// Queues every running run again: an embedded silo holding its home's lock knows no other process trains them
+    /// (a process that died left them running). Returns how many.
+    /// </summary>
+    Task<int> RequeueRunningAsync(CancellationToken cancel = default);
+
     /// <summary>Marks the run completed (<paramref name="failure"/> null) or failed; a run already ended stays as it is.</summary>
     Task EndRunAsync(RunId run, string? failure, CancellationToken cancel = default);
 

@@ -86,6 +86,15 @@ public sealed class InstrumentedLedger(ILedger inner) : ILedger
     public Task<IReadOnlyList<AggregateId>> RecordReportsAsync(RunId run, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default) =>
         Timed("record_reports", () => Inner.RecordReportsAsync(run, reports, cancel));
 
+    public Task StopRunAsync(RunId run, CancellationToken cancel = default) =>
+        Timed("stop_run", async () =>
+        {
+            await Inner.StopRunAsync(run, cancel).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task<int> RequeueRunningAsync(CancellationToken cancel = default) => Timed("requeue_running", () => Inner.RequeueRunningAsync(cancel));
+
     public Task EndRunAsync(RunId run, string? failure, CancellationToken cancel = default) =>
         Timed("end_run", async () =>
         {

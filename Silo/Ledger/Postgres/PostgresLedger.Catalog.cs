@@ -46,6 +46,12 @@ public sealed partial class PostgresLedger
             return ready;
         }, cancel);
 
+    public Task StopRunAsync(RunId run, CancellationToken cancel = default) =>
+        Run(session => session.ExecuteAsync("UPDATE runs SET state = 'queued' WHERE sweep = @s AND point = @p AND replicate = @r AND state = 'running'", RunKey(run)), cancel);
+
+    public Task<int> RequeueRunningAsync(CancellationToken cancel = default) =>
+        Run(session => session.ExecuteAsync("UPDATE runs SET state = 'queued' WHERE state = 'running'"), cancel);
+
     public Task EndRunAsync(RunId run, string? failure, CancellationToken cancel = default) =>
         Run(session => session.ExecuteAsync(
             "UPDATE runs SET state = @state, failure = @failure, finished_at = @now WHERE sweep = @s AND point = @p AND replicate = @r AND state IN ('queued', 'running')",

@@ -47,6 +47,12 @@ public sealed partial class SqliteLedger
         return made == 1 ? [aggregate] : [];
     }
 
+    public Task StopRunAsync(RunId run, CancellationToken cancel = default) =>
+        Task.FromResult(Write((c, t) => c.Execute(t, "UPDATE runs SET state = 'queued' WHERE sweep = $s AND point = $p AND replicate = $r AND state = 'running'", RunKey(run))));
+
+    public Task<int> RequeueRunningAsync(CancellationToken cancel = default) =>
+        Task.FromResult(Write((c, t) => c.Execute(t, "UPDATE runs SET state = 'queued' WHERE state = 'running'")));
+
     public Task EndRunAsync(RunId run, string? failure, CancellationToken cancel = default) =>
         Task.FromResult(Write((c, t) => c.Execute(t,
             "UPDATE runs SET state = $state, failure = $failure, finished_at = $now WHERE sweep = $s AND point = $p AND replicate = $r AND state IN ('queued', 'running')",

@@ -1,0 +1,40 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using OrleansSweeps.Grains.Aggregates;
+using OrleansSweeps.Grains.Placement;
+using OrleansSweeps.Grains.Runs;
+using OrleansSweeps.Grains.Sweeps;
+using OrleansSweeps.Silo.Blobs;
+using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Placement;
+using OrleansSweeps.Silo.Sites;
+
+namespace OrleansSweeps.Silo.Hosting;
+
+/// <summary>What every silo of ours has, embedded or in a cluster: the grains' sites, slots, placement, its metadata.</summary>
+public static class SweepsSiloBuilder
+{
+    public static ISiloBuilder AddSweeps(this ISiloBuilder silo, ILedger ledger, IBlobStore blobs, SweepsSiloOptions options)
+    {
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [SlotMetadata.Device] = options.Serves,
+            [SlotMetadata.Slots] = options.Slots.ToString(CultureInfo.InvariantCulture),
+        });
+        var services = silo.Services;
+        services.AddSingleton(ledger);
+        services.AddSingleton(blobs);
+        services.AddSingleton(options);
+        services.AddSingleton(new SlotPool(options.Slots));
+        services.AddSingleton(_ => new PointDataCache(options.Slots));
+        services.AddSingleton<SweepSpecs>();
+        services.AddSingleton<SweepWatch>();
+        services.AddSingleton<IRunSite, SiloRunSite>();
+        services.AddSingleton<ISweepSite, SiloSweepSite>();
+        services.AddSingleton<IAggregateSite, SiloAggregateSite>();
+        services.AddPlacementDirector<SlotPlacementStrategy, SlotPlacementDirector>();
+        return silo;
+    }
+}

@@ -1,0 +1,71 @@
+using OrleansSweeps.Contracts.Identity;
+using OrleansSweeps.Contracts.Specs;
+using OrleansSweeps.Grains.Runs;
+using OrleansSweeps.Silo.Activation;
+using OrleansSweeps.Silo.Blobs;
+using OrleansSweeps.Silo.Hosting;
+using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Placement;
+using OrleansSweeps.Silo.Telemetry;
+
+namespace OrleansSweeps.Silo.Sites;
+
+/// <summary>The silo's side of every <see cref="RunGrain"/>: its slots and data cache, the run's blobs, the catalog.</summary>
+internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs specs, SlotPool slots, PointDataCache data, SweepsSiloOptions options) : IRunSite
+{
+    private readonly NullObserver _quiet = new();
+
+    public async Task<RunSpec> SpecAsync(RunId run) => (await specs.GetAsync(run.Sweep)).Points[run.Point].Spec;
+
+    public string DeviceFor(RunSpec spec) => options.Device ?? spec.Device;
+
+    public TimeSpan CheckpointMinInterval => options.CheckpointMinInterval;
+
+    public TimeSpan? ReminderPeriod => options.ReminderPeriod;
+
+    public bool TryTakeSlot(RunId run) => slots.TryTake(run);
+
+    public void ReleaseSlot(RunId run) => slots.Release(run);
+
+    public PointData AcquireData(RunId run, RunSpec spec, string device)
+    {
+        var entry = data.Acquire(run.Sweep, run.Point, spec, device);
+        return new PointData(entry.Plan, entry.Test, () => data.Release(entry));
+    }
+
+    public string CheckpointKey(RunId run, int step) => BlobKeys.Checkpoint(run, step);
+
+    public IRunStore Store(RunId run) => new BlobRunStore(blobs, run, options.Warn);
+
+    public ISweepObserver Events => options.Observer ?? _quiet;
+
+    public Action<string> Warn => options.Warn;
+
+    public Task StartedAsync(RunId run) => ledger.StartRunAsync(run);
+
+    public Task<IReadOnlyList<AggregateId>> ReportAsync(RunId run, IReadOnlyList<(int Step, string Payload)> reports)
+    {
+        using var span = SiloTelemetry.StartChild(SweepsTelemetry.ReportSpan, LeaseResource.For(run), null);
+        span?.SetTag(SweepsTelemetry.StepTag, reports.Count > 0 ? reports[^1].Step : null).SetTag(SweepsTelemetry.StepCountTag, reports.Count);
+        return ledger.RecordReportsAsync(run, reports.Select(r => new StepPayload(r.Step, r.Payload)).ToArray());
+    }
+
+    public Task StoppedAsync(RunId run) => ledger.StopRunAsync(run);
+
+    public Task EndedAsync(RunId run, string? failure) => ledger.EndRunAsync(run, failure);
+
+    private sealed class NullObserver : ISweepObserver
+    {
+        public void RunStarted(RunId id, int totalSteps, int fromStep)
+        {
+        }
+
+        public void StepDone(RunId id, int step)
+        {
+        }
+
+        public void RunFinished(RunId id, RunOutcome outcome)
+        {
+        }
+    }
+}
