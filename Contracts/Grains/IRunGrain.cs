@@ -11,7 +11,7 @@ namespace OrleansSweeps.Contracts.Grains;
 public interface IRunGrain : IGrainWithStringKey
 {
     /// <summary>Starts training here, or says why not; starting a run that trains or ended changes nothing.</summary>
-    Task<RunAdmission> Start();
+    Task<RunStart> Start();
 
     /// <summary>Stops training after the current update, with a checkpoint; the run stays unfinished.</summary>
     Task Drain();
@@ -28,6 +28,12 @@ public enum RunAdmission
     /// <summary>This silo's slots were all taken: nothing started, queue it again.</summary>
     NoSlot,
 }
+
+/// <summary>What <see cref="IRunGrain.Start"/> did, and on which silo the run's grain lives (<c>SiloAddress.ToParsableString()</c>).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RunStart(
+    [property: Id(0)] RunAdmission Admission,
+    [property: Id(1)] string Silo);
 
 /// <summary>How a run's activation stopped.</summary>
 [GenerateSerializer, Immutable]

@@ -55,7 +55,9 @@ public sealed partial class RunGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<RunAdmission> Start()
+    public async Task<RunStart> Start() => new(await Admit(), GrainContext.Address.SiloAddress!.ToParsableString());
+
+    private async Task<RunAdmission> Admit()
     {
         if (_training is not null) return RunAdmission.Training;
         if (state.State.Status is RunStatus.Completed or RunStatus.Failed)
@@ -205,7 +207,7 @@ public sealed partial class RunGrain(
             await ForgetReminder();
             return;
         }
-        if (await Start() == RunAdmission.NoSlot)
+        if (await Admit() == RunAdmission.NoSlot)
             await GrainFactory.GetGrain<ISweepGrain>(_id.Sweep).RunEnded(new RunEnd(_id.ToString(), RunEndKind.Stopped));
     }
 

@@ -19,8 +19,8 @@ public interface ISweepSite
 
     Task CancelAsync(string sweep);
 
-    /// <summary>Training runs the cluster's active silos serving <paramref name="deviceKind"/> take at once (their slots).</summary>
-    int Capacity(string deviceKind);
+    /// <summary>The cluster's active silos serving <paramref name="deviceKind"/> (<c>SiloAddress.ToParsableString()</c>) and their slots.</summary>
+    IReadOnlyDictionary<string, int> Silos(string deviceKind);
 
     /// <summary>Writes the results table of a sweep whose runs and aggregates are all done.</summary>
     Task FinishAsync(string sweep, SweepSpec spec);

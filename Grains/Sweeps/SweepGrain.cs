@@ -18,7 +18,7 @@ namespace OrleansSweeps.Grains.Sweeps;
 public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logger) : Grain, ISweepGrain
 {
     private readonly LinkedList<RunId> _queue = [];
-    private readonly Dictionary<RunId, string> _training = [];
+    private readonly Dictionary<RunId, Placed> _training = [];
     private string _id = "";
     private SweepSpec? _spec;
     private SweepPhase _phase = SweepPhase.Running;
@@ -92,8 +92,17 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
                 await Cancel();
                 return;
             }
-            // Idempotent for a run training now; a run whose silo died is activated again and resumes.
-            foreach (var run in _training.Keys.ToArray()) await Admit(run, _training[run]);
+            foreach (var (run, placed) in _training.ToArray())
+            {
+                // A run whose silo died is queued again (admitted anew, on a live silo, it resumes from its checkpoint);
+                // the others are asked to start, which changes nothing for a run that trains and tells of one that ended.
+                if (!site.Silos(placed.Kind).ContainsKey(placed.Silo))
+                {
+                    _training.Remove(run);
+                    _queue.AddFirst(run);
+                }
+                else await Admit(run, placed.Kind, placed.Silo);
+            }
             await Advance();
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -110,22 +119,16 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         try
         {
             var full = new HashSet<string>();
+            var busy = new HashSet<string>();
             for (var node = _queue.First; node is not null;)
             {
                 var next = node.Next;
                 var kind = KindOf(node.Value);
                 if (!full.Contains(kind))
                 {
-                    if (_training.Values.Count(k => k == kind) >= site.Capacity(kind)) full.Add(kind);
-                    else
-                    {
-                        _queue.Remove(node);
-                        if (!await Admit(node.Value, kind))
-                        {
-                            _queue.AddFirst(node.Value);
-                            full.Add(kind);
-                        }
-                    }
+                    if (PickSilo(node.Value, kind, busy) is not { } silo) full.Add(kind);
+                    else if (await Admit(node.Value, kind, silo)) _queue.Remove(node);
+                    else busy.Add(silo);
                 }
                 node = next;
             }
@@ -137,30 +140,45 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         }
     }
 
-    /// <summary>Asks the run's grain to start on a silo serving its device; false when that silo had no free slot.</summary>
-    private async Task<bool> Admit(RunId run, string kind)
+    /// <summary>
+    /// A silo of the run's device with a free slot as this sweep counts them (a silo's own slot pool is the last word:
+    /// it answers NoSlot when other sweeps took them): one that holds replicates of the run's point first (their data
+    /// is loaded there), then the one with the most free slots. Null when none has one.
+    /// </summary>
+    private string? PickSilo(RunId run, string kind, HashSet<string> busy)
+    {
+        var used = _training.Values.GroupBy(p => p.Silo).ToDictionary(g => g.Key, g => g.Count());
+        var siblings = _training.Where(t => t.Key.Point == run.Point).Select(t => t.Value.Silo).ToHashSet();
+        return site.Silos(kind)
+            .Where(s => !busy.Contains(s.Key) && s.Value > used.GetValueOrDefault(s.Key))
+            .OrderByDescending(s => siblings.Contains(s.Key))
+            .ThenByDescending(s => s.Value - used.GetValueOrDefault(s.Key))
+            .ThenBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => s.Key)
+            .FirstOrDefault();
+    }
+
+    /// <summary>Asks the run's grain to start on <paramref name="silo"/> (placement's hint); false when that silo had no free slot.</summary>
+    private async Task<bool> Admit(RunId run, string kind, string silo)
     {
         RequestContext.Set(SlotMetadata.RunDevice, kind);
+        RequestContext.Set(SlotMetadata.SiloHint, silo);
         try
         {
-            switch (await GrainFactory.GetGrain<IRunGrain>(run.ToString()).Start())
-            {
-                case RunAdmission.Training:
-                    _training[run] = kind;
-                    return true;
-                case RunAdmission.Ended:
-                    _training.Remove(run);
-                    return true;
-                default:
-                    _training.Remove(run);
-                    return false;
-            }
+            var started = await GrainFactory.GetGrain<IRunGrain>(run.ToString()).Start();
+            _training.Remove(run);
+            if (started.Admission is RunAdmission.Training) _training[run] = new Placed(kind, started.Silo);
+            return started.Admission is not RunAdmission.NoSlot;
         }
         finally
         {
             RequestContext.Remove(SlotMetadata.RunDevice);
+            RequestContext.Remove(SlotMetadata.SiloHint);
         }
     }
+
+    /// <summary>Where a training run's grain lives, and the device kind it needs.</summary>
+    private sealed record Placed(string Kind, string Silo);
 
     /// <summary>Every run ended: compute what aggregates are left (a lost trigger, a crash), then write the results.</summary>
     private async Task Finish()

@@ -27,11 +27,11 @@ internal sealed class SiloSweepSite(
 
     public Task CancelAsync(string sweep) => ledger.CancelSweepAsync(sweep);
 
-    public int Capacity(string deviceKind) => membership.CurrentSnapshot.Members.Values
+    public IReadOnlyDictionary<string, int> Silos(string deviceKind) => membership.CurrentSnapshot.Members.Values
         .Where(m => m.Status == SiloStatus.Active)
-        .Select(m => metadata.GetSiloMetadata(m.SiloAddress).Metadata)
-        .Where(m => SlotMetadata.Serves(m.GetValueOrDefault(SlotMetadata.Device), deviceKind))
-        .Sum(m => int.TryParse(m.GetValueOrDefault(SlotMetadata.Slots), out var slots) ? slots : 0);
+        .Select(m => (Silo: m.SiloAddress, Metadata: metadata.GetSiloMetadata(m.SiloAddress).Metadata))
+        .Where(m => SlotMetadata.Serves(m.Metadata.GetValueOrDefault(SlotMetadata.Device), deviceKind))
+        .ToDictionary(m => m.Silo.ToParsableString(), m => int.TryParse(m.Metadata.GetValueOrDefault(SlotMetadata.Slots), out var slots) ? slots : 0);
 
     /// <summary>The results table and per-point summary; blocking store I/O, so off the grain scheduler.</summary>
     public Task FinishAsync(string sweep, SweepSpec spec) =>
