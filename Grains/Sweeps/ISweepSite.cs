@@ -25,6 +25,9 @@ public interface ISweepSite
     /// <summary>Writes the results table of a sweep whose runs and aggregates are all done.</summary>
     Task FinishAsync(string sweep, SweepSpec spec);
 
+    /// <summary>Period of the reminder that brings a running sweep's grain back after its silo died; null: none (embedded).</summary>
+    TimeSpan? ReminderPeriod { get; }
+
     /// <summary>How often the grain admits, looks for runs whose silo died and for a cancel from outside.</summary>
     TimeSpan Tick { get; }
 

@@ -15,8 +15,10 @@ namespace OrleansSweeps.Grains.Sweeps;
 /// has the pending aggregates computed and writes the results table. It keeps no grain state: the catalog is durable,
 /// so an activation on any silo rebuilds the queue from it.
 /// </summary>
-public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logger) : Grain, ISweepGrain
+public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
+    private const string WakeReminder = "wake";
+
     private readonly LinkedList<RunId> _queue = [];
     private readonly Dictionary<RunId, Placed> _training = [];
     private string _id = "";
@@ -34,15 +36,8 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
 
     public async Task<SweepView> Drive()
     {
-        if (_phase is SweepPhase.Finished) return View(true);
-        if (_phase is not SweepPhase.Running || _spec is null)
-        {
-            _spec = await site.SpecAsync(_id);
-            _error = null;
-            await Requeue();
-            SetPhase(SweepPhase.Running);
-        }
-        _timer ??= this.RegisterGrainTimer(Tick, site.Tick, site.Tick);
+        if (_phase is SweepPhase.Cancelled or SweepPhase.Failed) _spec = null; // driven again: start over from the catalog
+        await EnsureLoaded();
         await Advance();
         return View(true);
     }
@@ -51,6 +46,7 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
 
     public async Task RunEnded(RunEnd end)
     {
+        await EnsureLoaded();
         var run = RunId.Parse(end.Run);
         _training.Remove(run);
         switch (end.Kind)
@@ -65,13 +61,36 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         await Advance();
     }
 
+    /// <summary>
+    /// An activation (a first call, a silo that died, a sweep driven again) reads the spec and the catalog: the queue is
+    /// every unfinished run (those still training elsewhere answer Training when admitted again, and are counted where
+    /// they are). A running sweep ticks, and in a cluster keeps a reminder, so an activation lost with its silo returns.
+    /// </summary>
+    private async Task EnsureLoaded()
+    {
+        if (_spec is not null || _phase is SweepPhase.Finished) return;
+        _spec = await site.SpecAsync(_id);
+        _error = null;
+        if (await site.IsCancelledAsync(_id))
+        {
+            SetPhase(SweepPhase.Cancelled);
+            return;
+        }
+        await Requeue();
+        SetPhase(SweepPhase.Running);
+        _timer ??= this.RegisterGrainTimer(Tick, site.Tick, site.Tick);
+        if (site.ReminderPeriod is { } period) await this.RegisterOrUpdateReminder(WakeReminder, period, period);
+    }
+
+    /// <summary>The reminder only brings the grain back (its activation loads and ticks).</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) => EnsureLoaded();
+
     public async Task Cancel()
     {
         await site.CancelAsync(_id);
         _queue.Clear();
         foreach (var run in _training.Keys) await GrainFactory.GetGrain<IRunGrain>(run.ToString()).Drain();
-        StopTimer();
-        SetPhase(SweepPhase.Cancelled);
+        await Stop(SweepPhase.Cancelled);
     }
 
     /// <summary>The queue is every unfinished run not training now (the catalog's view, in point and replicate order).</summary>
@@ -87,6 +106,7 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         if (_phase is not SweepPhase.Running) return;
         try
         {
+            if (_spec is null) return;
             if (await site.IsCancelledAsync(_id))
             {
                 await Cancel();
@@ -194,8 +214,7 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
             if (!await GrainFactory.GetGrain<IAggregatorGrain>(aggregate.ToString()).Compute())
                 throw new InvalidOperationException($"{aggregate}: its runs all ended but not all its reports are in");
         await site.FinishAsync(_id, _spec!);
-        StopTimer();
-        SetPhase(SweepPhase.Finished);
+        await Stop(SweepPhase.Finished);
         LogFinished(logger, _id);
     }
 
@@ -205,14 +224,18 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
     {
         _error = error;
         _queue.Clear();
-        StopTimer();
+        _timer?.Dispose();
+        _timer = null;
+        // The reminder stays: a failed sweep (a store that was down) is driven again when it fires.
         SetPhase(SweepPhase.Failed);
     }
 
-    private void StopTimer()
+    private async Task Stop(SweepPhase phase)
     {
         _timer?.Dispose();
         _timer = null;
+        if (site.ReminderPeriod is not null && await this.GetReminder(WakeReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        SetPhase(phase);
     }
 
     private void SetPhase(SweepPhase phase)

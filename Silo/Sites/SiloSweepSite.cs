@@ -39,5 +39,7 @@ internal sealed class SiloSweepSite(
 
     public TimeSpan Tick => options.SweepTick;
 
+    public TimeSpan? ReminderPeriod => options.ReminderPeriod;
+
     public void PhaseChanged(string sweep, SweepView view) => watch.Changed(sweep, view);
 }
