@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using OrleansSweeps.Silo.Blobs;
-//using OrleansSweeps.Silo.GrainStorage;
+using OrleansSweeps.Silo.GrainStorage;
 using OrleansSweeps.Silo.Ledger;
 using OrleansSweeps.Silo.Sites;
 using OrleansSweeps.Grains.Runs;
@@ -15,7 +15,7 @@ namespace OrleansSweeps.Silo.Hosting;
 
 /// <summary>
 /// One silo and its client in this process (<c>sweeps run</c>, no servers): localhost clustering on free loopback
-/// ports, run states in a SQLite file of the home (SQLite grain storage, ETag = row version), the home's
+/// ports, run states in a SQLite file of the home (<see cref="SqliteGrainStorage"/>, ETag = row version), the home's
 /// catalog and blobs. Stopping it deactivates every grain: training runs drain (checkpoint) first.
 /// </summary>
 public sealed class EmbeddedCluster : IAsyncDisposable
@@ -42,7 +42,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "sweeps", clusterId: "embedded");
             silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = Bounded(drainTimeout));
-            silo.AddMemoryGrainStorage(RunGrain.StorageName); //TEMP
+            silo.AddSqliteGrainStorage(RunGrain.StorageName, Path.Combine(home, GrainStateFile));
             silo.AddSweeps(ledger, blobs, options);
         });
         var host = builder.Build();
