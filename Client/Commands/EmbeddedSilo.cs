@@ -79,11 +79,20 @@ internal static partial class EmbeddedSilo
         await using (cluster.ConfigureAwait(false))
         {
             health.LedgerAnswered();
-            var stopped = cluster.Watch.StoppedAsync(sweep, cancel);
-            var view = await cluster.Grains.GetGrain<ISweepGrain>(sweep).Drive().ConfigureAwait(false);
-            if (view.Phase is SweepPhase.Running) view = await stopped.ConfigureAwait(false);
-            health.StartedDraining();
-            return view;
+            try
+            {
+                var stopped = cluster.Watch.StoppedAsync(sweep, cancel);
+                var view = await cluster.Grains.GetGrain<ISweepGrain>(sweep).Drive().ConfigureAwait(false);
+                return view.Phase is SweepPhase.Running ? await stopped.ConfigureAwait(false) : view;
+            }
+            finally
+            {
+                health.StartedDraining();
+                var abandoned = await cluster.StopAsync().ConfigureAwait(false);
+                // Nothing trains on this home now: what a drain left running is queued for the next run.
+                await stores.Ledger.RequeueRunningAsync(CancellationToken.None).ConfigureAwait(false);
+                if (abandoned.Count > 0) throw new DrainTimeoutException(grace, abandoned);
+            }
         }
     }
 

@@ -27,6 +27,9 @@ public interface IRunSite
 
     void ReleaseSlot(RunId run);
 
+    /// <summary>The silo stopped before the run's drain ended (past its grace period): the run stops without a final checkpoint.</summary>
+    void Abandoned(RunId run);
+
     /// <summary>The point's data on the device, shared by its replicates on this silo; dispose to release.</summary>
     PointData AcquireData(RunId run, RunSpec spec, string device);
 

@@ -38,6 +38,9 @@ public sealed partial class RunGrain(
     private TaskScheduler? _scheduler;
     private Training? _training;
 
+    /// <summary>The deactivation stopped waiting for the thread (past the grace period): what it does now is not reported.</summary>
+    private bool _abandoned;
+
     /// <summary>The thread's activation: its drain and fencing tokens and the task that ends when its end is handled.</summary>
     internal sealed class Training(CancellationTokenSource drain, CancellationTokenSource lost)
     {
@@ -163,6 +166,7 @@ public sealed partial class RunGrain(
         {
             LogTrainingFailed(logger, e, _id.ToString());
             end = new RunEnd(_id.ToString(), RunEndKind.Error, $"{_id}: {e.Message}");
+            if (_abandoned) return;
             site.Warn(end.Failure!);
         }
         finally
@@ -196,6 +200,8 @@ public sealed partial class RunGrain(
         if (_training is not { } training) return;
         await training.Drain.CancelAsync();
         await training.Handled.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        _abandoned = !training.Handled.IsCompleted;
+        if (_abandoned) site.Abandoned(_id);
     }
 
     /// <summary>The run's silo died while it trained: resume here when a slot is free, else queue it again.</summary>
@@ -268,6 +274,7 @@ public sealed partial class RunGrain(
     private void ComputeLater(AggregateId aggregate)
     {
         var computing = GrainFactory.GetGrain<IAggregatorGrain>(aggregate.ToString()).Compute();
+        // Not told on the console: it happens when the silo stops meanwhile, and a real fault shows when the sweep computes it.
         computing.ContinueWith(t => LogAggregateFailed(logger, t.Exception!, aggregate.ToString()),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }

@@ -8,6 +8,7 @@ using Orleans.Hosting;
 using OrleansSweeps.Silo.Blobs;
 using OrleansSweeps.Silo.GrainStorage;
 using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Placement;
 using OrleansSweeps.Silo.Sites;
 using OrleansSweeps.Grains.Runs;
 
@@ -24,6 +25,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     public const string GrainStateFile = "grains.db";
 
     private readonly IHost _host;
+    private bool _stopped;
 
     private EmbeddedCluster(IHost host) => _host = host;
 
@@ -50,8 +52,19 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         return new EmbeddedCluster(host);
     }
 
-    /// <summary>Deactivates every grain (training runs drain) and stops the silo.</summary>
-    public Task StopAsync() => _host.StopAsync(CancellationToken.None);
+    /// <summary>
+    /// Deactivates every grain (training runs drain, each within the grace period) and stops the silo; returns the runs
+    /// still training then, which stopped without a final checkpoint (their threads end with the process).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        return _host.Services.GetRequiredService<SlotPool>().Abandoned.Select(r => r.ToString()).ToArray();
+    }
 
     public async ValueTask DisposeAsync()
     {

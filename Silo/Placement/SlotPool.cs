@@ -11,6 +11,7 @@ public sealed class SlotPool(int slots)
 {
     private readonly Lock _gate = new();
     private readonly HashSet<RunId> _held = [];
+    private readonly List<RunId> _abandoned = [];
 
     public int Slots { get; } = slots >= 1 ? slots : throw new ArgumentOutOfRangeException(nameof(slots), slots, "a silo has at least one slot");
 
@@ -38,5 +39,19 @@ public sealed class SlotPool(int slots)
     public void Release(RunId run)
     {
         lock (_gate) _held.Remove(run);
+    }
+
+    /// <summary>Runs whose drain outlasted the grace period when the silo stopped: they stopped without a final checkpoint.</summary>
+    public IReadOnlyList<RunId> Abandoned
+    {
+        get
+        {
+            lock (_gate) return [.. _abandoned];
+        }
+    }
+
+    public void Abandon(RunId run)
+    {
+        lock (_gate) _abandoned.Add(run);
     }
 }

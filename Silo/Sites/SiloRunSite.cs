@@ -27,6 +27,8 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
 
     public void ReleaseSlot(RunId run) => slots.Release(run);
 
+    public void Abandoned(RunId run) => slots.Abandon(run);
+
     public PointData AcquireData(RunId run, RunSpec spec, string device)
     {
         var entry = data.Acquire(run.Sweep, run.Point, spec, device);

@@ -105,7 +105,7 @@ public sealed class HealthAndLifecycleTests
         Assert.True(took < TimeSpan.FromSeconds(15), $"exit took {took}");
         Assert.True(result.ExitCode == 3, result.Stderr);
         var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("error: drain exceeded the 0 s grace period: gave back 2 lease(s) without a final checkpoint", line);
+        Assert.StartsWith("error: drain exceeded the 0 s grace period: 2 run(s) stopped without a final checkpoint", line);
         Assert.Equal(0, RunsHeld(home));
     }
 
