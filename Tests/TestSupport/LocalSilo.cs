@@ -24,6 +24,9 @@ public sealed class LocalSilo : IAsyncDisposable
     /// <summary>The silo's address as grains report it (<c>SiloAddress.ToString()</c>).</summary>
     public string Address => _host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString();
 
+    /// <summary>The silo-to-silo port (the membership table's <c>Port</c>).</summary>
+    public int Port => _host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.Endpoint.Port;
+
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
     public static async Task<LocalSilo> StartAsync(Action<ISiloBuilder> configure)

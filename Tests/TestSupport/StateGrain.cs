@@ -1,3 +1,4 @@
+using Orleans.Placement;
 using Orleans.Runtime;
 
 namespace OrleansSweeps.Tests.TestSupport;
@@ -30,6 +31,8 @@ public sealed class TestState
     [Id(1)] public List<string> History { get; set; } = [];
 }
 
+/// <summary>Activates on the silo that calls it first, so a test chooses the silo that holds it.</summary>
+[PreferLocalPlacement]
 public sealed class StateGrain([PersistentState("state", StateGrain.StorageName)] IPersistentState<TestState> state, ILocalSiloDetails silo) : Grain, IStateGrain
 {
     public const string StorageName = "test-state";
