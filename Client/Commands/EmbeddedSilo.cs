@@ -10,6 +10,10 @@ using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Silo.Results;
 using OrleansSweeps.Silo.Sites;
+using OrleansSweeps.Silo.Cluster;
+using OrleansSweeps.Silo.Ledger.Postgres;
+using OrleansSweeps.Silo.Placement;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansSweeps.Silo.Storage;
 using OrleansSweeps.Silo.Telemetry;
 
@@ -55,17 +59,8 @@ internal static partial class EmbeddedSilo
                 view = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
                     Blocking.Wait(DriveEmbeddedAsync(home, stores, grain.Id, SiloOptions(settings, sweep, observer), settings.Lifecycle.GracePeriod, health, cancel)));
             }
-            switch (view.Phase)
-            {
-                case SweepPhase.Failed:
-                    throw new IOException(view.Error ?? $"sweep {grain.Id} stopped with an error");
-                case SweepPhase.Cancelled:
-                    var progress = grain.Progress();
-                    Console.Error.WriteLine($"sweep {grain.Id} was cancelled: {progress.RunsEnded} of {progress.Runs} runs ended; `sweeps resume {grain.Id}` continues it");
-                    return ExitCodes.Interrupted;
-            }
+            return Ended(stores, grain, sweep, view);
         }
-        return Report(stores, grain, sweep);
     }
 
     /// <summary>Hosts the embedded silo until the sweep's grain stops (finished, cancelled, failed); a cancel stops the silo, which drains.</summary>
@@ -97,35 +92,83 @@ internal static partial class EmbeddedSilo
     }
 
     /// <summary>The embedded silo's options from the command line: slots default to one per core (one per GPU for CUDA sweeps).</summary>
-    private static SweepsSiloOptions SiloOptions(SiloSettings settings, SweepSpec sweep, ISweepObserver observer) => new()
+    internal static SweepsSiloOptions SiloOptions(SiloSettings settings, SweepSpec sweep, ISweepObserver observer) =>
+        SiloOptions(settings with { Slots = settings.Slots ?? DefaultSlots(sweep, settings.Device) }, observer);
+
+    /// <summary>A silo's options from the command line (<paramref name="settings"/> name its slots).</summary>
+    internal static SweepsSiloOptions SiloOptions(SiloSettings settings, ISweepObserver? observer) => new()
     {
-        Slots = settings.Slots ?? DefaultSlots(sweep, settings.Device),
+        Slots = settings.Slots ?? Environment.ProcessorCount,
         Device = settings.Device,
         CheckpointMinInterval = settings.CheckpointInterval is { } seconds ? TimeSpan.FromSeconds(seconds) : new SweepsSiloOptions().CheckpointMinInterval,
         Observer = observer,
         Warn = warning => Console.Error.WriteLine($"warning: {warning}"),
     };
 
+    /// <summary>
+    /// On shared stores this process joins the cluster as a silo (free ports, the host's address) until the sweep
+    /// stops; other silos train its runs too. A cluster keeps its membership and run states in PostgreSQL.
+    /// </summary>
     private static int HostOnSharedStores(SweepStores stores, SweepCatalog grain, SweepSpec sweep, SiloSettings settings, SweepProgress before, CancellationToken cancel)
     {
-        var options = Options(settings, DefaultSlots(sweep, settings.Device), shared: true);
+        if (!PostgresConnectionString.IsPostgres(settings.Stores.Ledger ?? ""))
+            throw new UsageException("a sweep on shared stores runs on a cluster, whose membership and run states need a PostgreSQL --ledger (on one machine, use --home)");
         var health = new SiloHealth();
-        SweepProgress progress;
+        SweepView view;
         using (HealthEndpoint.Start(settings.Lifecycle.Health, health))
         {
-            progress = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
-            {
-                using var silo = new SiloHost(InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs), options,
-                    warning => Console.Error.WriteLine($"warning: {warning}")) { Observer = observer, Health = health };
-                return silo.RunUntilFinishedAsync(grain.Id, cancel).GetAwaiter().GetResult();
-            });
+            view = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
+                Blocking.Wait(JoinAndDriveAsync(stores, settings, grain.Id, SiloOptions(settings, sweep, observer), health, cancel)));
         }
-        if (!progress.Finished)
+        return Ended(stores, grain, sweep, view);
+    }
+
+    private static async Task<SweepView> JoinAndDriveAsync(SweepStores stores, SiloSettings settings, string sweep, SweepsSiloOptions options, SiloHealth health, CancellationToken cancel)
+    {
+        var cluster = new ClusterSettings { SiloPort = FreePort.Next(), GatewayPort = FreePort.Next() };
+        var host = await ClusterHosting.StartSiloAsync(settings.Stores.Ledger!, InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs),
+            options, cluster, settings.Lifecycle.GracePeriod, cancel).ConfigureAwait(false);
+        health.LedgerAnswered();
+        try
         {
-            Console.Error.WriteLine($"sweep {grain.Id} was cancelled: {progress.RunsEnded} of {progress.Runs} runs ended; `sweeps resume {grain.Id}` continues it");
-            return ExitCodes.Interrupted;
+            var grain = host.Services.GetRequiredService<IGrainFactory>().GetGrain<ISweepGrain>(sweep);
+            var view = await grain.Drive().ConfigureAwait(false);
+            // The sweep's grain may live on another silo: ask it, rather than watch this one.
+            while (view.Phase is SweepPhase.Running)
+            {
+                health.Ticked();
+                await Task.Delay(SharedPoll, cancel).ConfigureAwait(false);
+                view = await grain.View().ConfigureAwait(false);
+            }
+            return view;
         }
-        return Report(stores, grain, sweep);
+        finally
+        {
+            health.StartedDraining();
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            var abandoned = host.Services.GetRequiredService<SlotPool>().Abandoned;
+            host.Dispose();
+            if (abandoned.Count > 0) throw new DrainTimeoutException(settings.Lifecycle.GracePeriod, abandoned.Select(r => r.ToString()).ToArray());
+        }
+    }
+
+    /// <summary>How often a console that joined a cluster asks the sweep's grain how it stands.</summary>
+    private static readonly TimeSpan SharedPoll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The exit of a hosting verb: the report of a finished sweep, or why it stopped.</summary>
+    private static int Ended(SweepStores stores, SweepCatalog grain, SweepSpec sweep, SweepView view)
+    {
+        switch (view.Phase)
+        {
+            case SweepPhase.Failed:
+                throw new IOException(view.Error ?? $"sweep {grain.Id} stopped with an error");
+            case SweepPhase.Cancelled:
+                var progress = grain.Progress();
+                Console.Error.WriteLine($"sweep {grain.Id} was cancelled: {progress.RunsEnded} of {progress.Runs} runs ended; `sweeps resume {grain.Id}` continues it");
+                return ExitCodes.Interrupted;
+            default:
+                return Report(stores, grain, sweep);
+        }
     }
 
     private static int Report(SweepStores stores, SweepCatalog grain, SweepSpec sweep)

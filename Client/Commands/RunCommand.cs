@@ -49,6 +49,7 @@ internal static partial class RunCommand
             }
             if (!detach) return EmbeddedSilo.Host(stores, grain, sweep, settings, cancel);
             Console.WriteLine($"sweep {sweepId}: submitted, {sweep.RunCount} runs; `sweeps status {sweepId}` shows its progress");
+            ClusterConsole.TryDrive(settings.Stores, sweepId, cancel);
             return ExitCodes.Ok;
         }
         finally

@@ -1,72 +1,121 @@
 using System.CommandLine;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansSweeps.Client.Hosting;
+using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Engine.Interop;
+using OrleansSweeps.Grains.Placement;
 using OrleansSweeps.Silo.Activation;
+using OrleansSweeps.Silo.Cluster;
 using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Ledger.Postgres;
+using OrleansSweeps.Silo.Placement;
+using OrleansSweeps.Silo.Sites;
 using OrleansSweeps.Silo.Storage;
 using OrleansSweeps.Silo.Telemetry;
 
 namespace OrleansSweeps.Client.Commands;
 
 /// <summary>
-/// <c>sweeps silo --ledger L --blobs B [--slots N] [--device D] [--name NAME] [--lease S] [--threads N] [--checkpoint-interval S]
-/// [--health-port P] [--health-address A] [--grace-period S]</c>:
-/// a cluster worker. It joins the shared ledger (heartbeats), claims runs and aggregates of every active
-/// sweep up to its slots (the replicates of a point preferring one silo), expires silos that fell silent and
-/// works until Ctrl-C / SIGTERM, when it drains: every run checkpoints and every lease goes back.
+/// <c>sweeps silo --ledger postgresql://… --blobs B [--slots N] [--device D] [--name NAME] [--silo-port P] [--gateway-port P]
+/// [--advertise IP] [--threads N] [--checkpoint-interval S] [--health-port P] [--health-address A] [--grace-period S]</c>:
+/// an Orleans silo of the cluster whose membership, reminders and run states are in that PostgreSQL database. It
+/// advertises its device and slots as silo metadata, trains the runs placed on it, drives the sweeps that are active
+/// when it starts, and on Ctrl-C / SIGTERM drains: every run it trains checkpoints and resumes on another silo.
 /// </summary>
 internal static class SiloCommand
 {
     public static Command Create()
     {
         var hosting = new HostingOptions();
-        var name = new Option<string?>("--name") { Description = "This silo's name in the ledger (default: host, process id and a random suffix); unique per process" };
-        var lease = new Option<double?>("--lease") { Description = "Seconds a claim holds work before another silo may take it over (default 30); renewals every third of it, silos silent for two leases are expired" };
-        var command = new Command("silo", "Work on the sweeps of a shared ledger and blob store until stopped") { name, lease };
+        var name = new Option<string?>("--name") { Description = "This silo's name in the cluster (default: host name and process id)" };
+        var siloPort = new Option<int?>("--silo-port") { Description = "Silo-to-silo port (default 11111; 0: a free one)" };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description = "Client gateway port (default 30000; 0: a free one)" };
+        var advertise = new Option<string?>("--advertise") { Description = "IP address other silos and clients reach this one at (default: the host's first non-loopback IPv4)" };
+        var command = new Command("silo", "Join the cluster of a shared ledger and blob store and train its runs until stopped") { name, siloPort, gatewayPort, advertise };
         hosting.AddTo(command);
-        command.SetAction((parse, cancel) => Task.Run(() => ErrorReporting.Run(() => Execute(hosting.Read(parse), parse.GetValue(name), parse.GetValue(lease), cancel))));
+        command.SetAction((parse, cancel) => Task.Run(() => ErrorReporting.Run(() => Execute(hosting.Read(parse), parse.GetValue(name),
+            Cluster(parse.GetValue(siloPort), parse.GetValue(gatewayPort), parse.GetValue(advertise)), cancel))));
         return command;
     }
 
-    private static int Execute(SiloSettings settings, string? name, double? leaseSeconds, CancellationToken cancel)
+    private static ClusterSettings Cluster(int? siloPort, int? gatewayPort, string? advertise)
     {
-        if (leaseSeconds is < 1 or > 3600 || leaseSeconds is double.NaN) throw new UsageException($"--lease {leaseSeconds}: must be 1 to 3600 seconds");
+        var defaults = new ClusterSettings();
+        if (siloPort is < 0 or > 65535) throw new UsageException($"--silo-port {siloPort}: 0 to 65535");
+        if (gatewayPort is < 0 or > 65535) throw new UsageException($"--gateway-port {gatewayPort}: 0 to 65535");
+        IPAddress? address = null;
+        if (advertise is not null && !IPAddress.TryParse(advertise, out address)) throw new UsageException($"--advertise '{advertise}': an IP address");
+        return defaults with
+        {
+            SiloPort = siloPort is 0 ? FreePort.Next() : siloPort ?? defaults.SiloPort,
+            GatewayPort = gatewayPort is 0 ? FreePort.Next() : gatewayPort ?? defaults.GatewayPort,
+            AdvertisedAddress = address,
+        };
+    }
+
+    private static int Execute(SiloSettings settings, string? name, ClusterSettings cluster, CancellationToken cancel)
+    {
         if (!settings.Stores.Shared) throw new UsageException($"sweeps silo works on shared stores: give --ledger and --blobs (or ${StoreSettings.LedgerVariable} and ${StoreSettings.BlobsVariable})");
+        if (!PostgresConnectionString.IsPostgres(settings.Stores.Ledger ?? ""))
+            throw new UsageException("sweeps silo needs a PostgreSQL --ledger: the cluster's membership, reminders and run states live there");
         if (name is not null && (name.Length is 0 or > 200 || name.Any(char.IsControl))) throw new UsageException($"--name '{name}': 1 to 200 printable characters");
         EmbeddedSilo.Check(settings);
         var stores = SweepStores.Open(settings.Stores, create: true);
         try
         {
-            // Placement: the silo serves one kind of device (its --device, else CUDA when libtorch sees a GPU)
-            // and claims only runs whose spec needs that kind; it trains them on its own device.
+            // Placement: the silo serves one kind of device (its --device, else CUDA when libtorch sees a GPU) and is
+            // placed only runs whose spec needs that kind; it trains them on its own device.
             var device = settings.Device ?? (NativeRuntime.CudaDeviceCount() > 0 ? DeviceKind.Cuda : DeviceKind.Cpu);
-            var serves = DeviceKind.Of(device);
-            var defaultSlots = serves == DeviceKind.Cuda ? Math.Max(1, NativeRuntime.CudaDeviceCount()) : Environment.ProcessorCount;
-            var options = EmbeddedSilo.Options(settings with { Device = device }, defaultSlots, shared: true, name) with { Serves = serves };
-            if (leaseSeconds is { } seconds)
-            {
-                var lease = TimeSpan.FromSeconds(seconds);
-                options = options with { LeaseDuration = lease, RenewEvery = lease / 3, SiloSilence = 2 * lease };
-            }
-            // The ledger is heard at least every renewal: readiness allows three missed ones before it reports silence.
-            var health = new SiloHealth();
-            if (3 * options.RenewEvery > health.ReadinessWindow) health.ReadinessWindow = 3 * options.RenewEvery;
-            using var server = HealthEndpoint.Start(settings.Lifecycle.Health, health);
-            using var silo = new SiloHost(InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs), options,
-                warning => Console.Error.WriteLine($"warning: {warning}")) { Health = health };
-            Console.WriteLine($"silo {options.SiloId}: {options.Slots} slot(s) on {device}, serving runs that need {serves}; {stores.Description}");
-            silo.ServeAsync(cancel).GetAwaiter().GetResult();
-            return ExitCodes.Ok;
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            Console.Error.WriteLine("silo stopped: work checkpointed and leases given back");
-            return ExitCodes.Interrupted;
+            var serves = SlotMetadata.KindOf(device);
+            var slots = settings.Slots ?? (serves == DeviceKind.Cuda ? Math.Max(1, NativeRuntime.CudaDeviceCount()) : Environment.ProcessorCount);
+            var options = EmbeddedSilo.SiloOptions(settings with { Device = device, Slots = slots }, observer: null) with { Serves = serves, Name = name };
+            return Blocking.Wait(ServeAsync(stores, settings, options, cluster, cancel));
         }
         finally
         {
             Blocking.Wait(stores.DisposeAsync().AsTask());
+        }
+    }
+
+    private static async Task<int> ServeAsync(SweepStores stores, SiloSettings settings, SweepsSiloOptions options, ClusterSettings cluster, CancellationToken cancel)
+    {
+        var health = new SiloHealth();
+        using var server = HealthEndpoint.Start(settings.Lifecycle.Health, health);
+        var ledger = InstrumentedLedger.Wrap(stores.Ledger);
+        var host = await ClusterHosting.StartSiloAsync(settings.Stores.Ledger!, ledger, InstrumentedBlobStore.Wrap(stores.Blobs), options, cluster,
+            settings.Lifecycle.GracePeriod, cancel).ConfigureAwait(false);
+        using var stopBeat = new CancellationTokenSource();
+        var beat = HealthBeat.RunAsync(health, ledger, stopBeat.Token);
+        try
+        {
+            Console.WriteLine($"silo {options.Name ?? Environment.MachineName}: {options.Slots} slot(s) on {options.Device}, serving runs that need {options.Serves}; " +
+                $"silo port {cluster.SiloPort}, gateway {cluster.GatewayPort}; {stores.Description}");
+            await DriveActiveSweepsAsync(ledger, host.Services.GetRequiredService<IGrainFactory>(), cancel).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, cancel).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            health.StartedDraining();
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await stopBeat.CancelAsync().ConfigureAwait(false);
+            await beat.ConfigureAwait(false);
+            host.Dispose();
+        }
+        var abandoned = host.Services.GetRequiredService<SlotPool>().Abandoned;
+        if (abandoned.Count > 0) throw new DrainTimeoutException(settings.Lifecycle.GracePeriod, abandoned.Select(r => r.ToString()).ToArray());
+        Console.Error.WriteLine("silo stopped: its runs checkpointed and go on elsewhere");
+        return ExitCodes.Interrupted;
+    }
+
+    /// <summary>Sweeps submitted while no silo was up, or whose grain's reminder has not fired yet, are driven now.</summary>
+    private static async Task DriveActiveSweepsAsync(ILedger ledger, IGrainFactory grains, CancellationToken cancel)
+    {
+        foreach (var sweep in await ledger.ListSweepsAsync(cancel).ConfigureAwait(false))
+        {
+            if (sweep.State != SweepState.Active || (sweep.RunsFinished && sweep.Aggregates.Ready + sweep.Aggregates.Running == 0)) continue;
+            await grains.GetGrain<ISweepGrain>(sweep.Sweep).Drive().ConfigureAwait(false);
         }
     }
 }

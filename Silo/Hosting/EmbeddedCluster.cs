@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,7 +40,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Bounded(drainTimeout) + TimeSpan.FromSeconds(5));
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "sweeps", clusterId: "embedded");
+            silo.UseLocalhostClustering(FreePort.Next(), FreePort.Next(), serviceId: "sweeps", clusterId: "embedded");
             silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = Bounded(drainTimeout));
             silo.AddSqliteGrainStorage(RunGrain.StorageName, Path.Combine(home, GrainStateFile));
             silo.AddSweeps(ledger, blobs, options);
@@ -73,12 +71,5 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     }
 
     /// <summary>Orleans takes no infinite timeout here: "no limit" is a day.</summary>
-    private static TimeSpan Bounded(TimeSpan timeout) => timeout == Timeout.InfiniteTimeSpan || timeout > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : timeout;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    internal static TimeSpan Bounded(TimeSpan timeout) => timeout == Timeout.InfiniteTimeSpan || timeout > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : timeout;
 }

@@ -23,6 +23,7 @@ public static class SweepsSiloBuilder
             [SlotMetadata.Device] = options.Serves,
             [SlotMetadata.Slots] = options.Slots.ToString(CultureInfo.InvariantCulture),
         });
+        if (options.Name is { } name) silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = name);
         var services = silo.Services;
         services.AddSingleton(ledger);
         services.AddSingleton(blobs);

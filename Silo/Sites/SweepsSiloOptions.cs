@@ -30,6 +30,9 @@ public sealed record SweepsSiloOptions
     /// <summary>How often a sweep grain admits queued runs and looks for runs whose silo died. Default 1 s.</summary>
     public TimeSpan SweepTick { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The silo's name in the cluster (Orleans <c>SiloOptions.SiloName</c>); null: Orleans' default. Default null.</summary>
+    public string? Name { get; init; }
+
     /// <summary>Progress events (console display, telemetry). Default: none.</summary>
     public ISweepObserver? Observer { get; init; }
 
