@@ -42,7 +42,8 @@ start_silo() {
   local name="$1"; shift
   mkdir -p "$dir/silos"
   [ -f "$sweeps_dll" ] || { echo "local-cluster: $sweeps_dll missing: run dotnet build -c Release first" >&2; exit 1; }
-  ( eval "$(env_lines)"; exec dotnet "$sweeps_dll" silo --name "$name" "$@" ) >"$dir/silos/$name.log" 2>&1 &
+  # Free ports on loopback: silos and clients find each other through the membership table.
+  ( eval "$(env_lines)"; exec dotnet "$sweeps_dll" silo --name "$name" --silo-port 0 --gateway-port 0 --advertise 127.0.0.1 "$@" ) >"$dir/silos/$name.log" 2>&1 &
   echo $! >"$dir/silos/$name.pid"
   echo "silo $name: pid $!, log $dir/silos/$name.log"
 }

@@ -51,8 +51,13 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         _training.Remove(run);
         switch (end.Kind)
         {
-            case RunEndKind.Error:
+            case RunEndKind.Error when site.ReminderPeriod is null:
                 Fail(end.Failure ?? $"{run}: stopped with an error");
+                return;
+            case RunEndKind.Error:
+                // A cluster outlives store outages: the run is admitted again (from its checkpoint) at the next tick.
+                LogRunError(logger, run.ToString(), end.Failure ?? "");
+                if (_phase is SweepPhase.Running && !_queue.Contains(run)) _queue.AddLast(run);
                 return;
             case RunEndKind.Stopped when _phase is SweepPhase.Running && !_queue.Contains(run):
                 _queue.AddFirst(run);
@@ -82,8 +87,12 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         if (site.ReminderPeriod is { } period) await this.RegisterOrUpdateReminder(WakeReminder, period, period);
     }
 
-    /// <summary>The reminder only brings the grain back (its activation loads and ticks).</summary>
-    public Task ReceiveReminder(string reminderName, TickStatus status) => EnsureLoaded();
+    /// <summary>The reminder brings the grain back (its activation loads and ticks), and drives again a sweep an error stopped.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (_phase is SweepPhase.Failed) await Drive();
+        else await EnsureLoaded();
+    }
 
     public async Task Cancel()
     {
@@ -127,7 +136,9 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Fail($"sweep {_id}: {e.Message}");
+            // Embedded, a store that fails ends the sweep with its error; a cluster tries again at the next tick.
+            if (site.ReminderPeriod is null) Fail($"sweep {_id}: {e.Message}");
+            else LogTickFailed(logger, e, _id);
         }
     }
 
@@ -246,6 +257,12 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
     }
 
     private SweepView View(bool _) => new(_phase, _queue.Count, _training.Count, _error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Run}: stopped with an error, admitted again: {Error}")]
+    private static partial void LogRunError(ILogger logger, string run, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "sweep {Sweep}: a tick failed; the next one tries again")]
+    private static partial void LogTickFailed(ILogger logger, Exception error, string sweep);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "sweep {Sweep}: every run and aggregate is done; results written")]
     private static partial void LogFinished(ILogger logger, string sweep);

@@ -98,7 +98,7 @@ public sealed class ClusterSweepTests(ClusterFixture cluster, ITestOutputHelper 
     }
 
     internal static Process StartSilo(TempDirectory dir, IReadOnlyDictionary<string, string> env, params string[] extra) =>
-        Cli.Start(dir.Path, env, ["silo", "--slots", "1", "--lease", "3", "--checkpoint-interval", "0", .. extra]);
+        Cli.Start(dir.Path, env, ["silo", "--slots", "1", "--silo-port", "0", "--gateway-port", "0", "--advertise", "127.0.0.1", "--checkpoint-interval", "0", .. extra]);
 
     internal static string Results(TempDirectory dir, IReadOnlyDictionary<string, string> env)
     {
