@@ -44,15 +44,18 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         await using var b = await _db.StartSilo("b");
         var onA = a.Grains.GetGrain<IStateGrain>("moving");
         Assert.Equal(new StateSnapshot(5, "1", true, a.Address), await onA.Write(5));
-        await onA.Deactivate();
+        // Stopping a deactivates the grain there; b then activates it and reads what a wrote.
+        var addressOfA = a.Address;
+        await a.StopAsync();
 
         var onB = b.Grains.GetGrain<IStateGrain>("moving");
         var moved = await PollAsync(() => onB.Read(), s => s.Silo == b.Address, "the grain to reactivate on silo b");
         Assert.Equal(new StateSnapshot(5, "1", true, b.Address), moved);
+        Assert.NotEqual(addressOfA, moved.Silo);
         Assert.Equal("2", (await onB.Write(6)).ETag);
 
         // Another writer moves the row on behind b's activation: b's next write must change nothing.
-        var storage = a.Services.GetRequiredKeyedService<IGrainStorage>(StateGrain.StorageName);
+        var storage = b.Services.GetRequiredKeyedService<IGrainStorage>(StateGrain.StorageName);
         var other = new GrainState<TestState>(new TestState());
         await storage.ReadStateAsync("state", onB.GetGrainId(), other);
         other.State!.Value = 99;
@@ -63,6 +66,7 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         var stored = new GrainState<TestState>(new TestState());
         await storage.ReadStateAsync("state", onB.GetGrainId(), stored);
         Assert.Equal((99, "3", true), (stored.State!.Value, stored.ETag, stored.RecordExists));
+        Assert.Equal(["5", "6"], stored.State.History);
         Assert.Equal(1L, _db.Scalar<long>("SELECT count(*) FROM orleans_grain_state WHERE grain_type = 'state'"));
     }
 
@@ -112,8 +116,16 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         Assert.True(Holds(await table.ReadRows(hash + 1, hash), id));
         Assert.False(Holds(await table.ReadRows(hash, hash - 1), id));
 
-        var entry = await table.ReadRow(id, "wake");
-        Assert.False(await table.RemoveRow(id, "wake", entry!.ETag + "0"));
+        var etag = (await table.ReadRow(id, "wake"))!.ETag!;
+        var staleETag = (int.Parse(etag, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(await table.RemoveRow(id, "wake", staleETag));
+        Assert.True(await table.RemoveRow(id, "wake", etag));
+        Assert.Equal(0L, _db.Scalar<long>("SELECT count(*) FROM orleans_reminders"));
+
+        var upserted = await table.UpsertRow(new ReminderEntry { GrainId = id, ReminderName = "other", StartAt = DateTime.UtcNow, Period = TimeSpan.FromHours(1) });
+        Assert.Equal("0", upserted);
+        Assert.Equal("1", await table.UpsertRow(new ReminderEntry { GrainId = id, ReminderName = "other", StartAt = DateTime.UtcNow, Period = TimeSpan.FromHours(2) }));
+        Assert.Equal(7_200_000L, _db.Scalar<long>("SELECT period FROM orleans_reminders"));
         await table.TestOnlyClearTable();
         Assert.Equal(0L, _db.Scalar<long>("SELECT count(*) FROM orleans_reminders"));
     }
@@ -122,16 +134,17 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
     public async Task A_stopped_silo_is_marked_dead_and_defunct_rows_are_cleaned_up()
     {
         await using var a = await _db.StartSilo("a");
-        var b = await _db.StartSilo("b");
-        Poll.Until(() => _db.StatusOf(b.Port) == 3, Patience, "silo b Active");
+        await using var b = await _db.StartSilo("b");
+        var portOfB = b.Port;
+        Poll.Until(() => _db.StatusOf(portOfB) == 3, Patience, "silo b Active");
         var version = _db.Scalar<int>("SELECT version FROM orleans_membership_version");
-        await b.DisposeAsync();
-        Poll.Until(() => _db.StatusOf(b.Port) == 6, Patience, "silo b Dead in orleans_membership");
+        await b.StopAsync();
+        Poll.Until(() => _db.StatusOf(portOfB) == 6, Patience, "silo b Dead in orleans_membership");
         Assert.True(_db.Scalar<int>("SELECT version FROM orleans_membership_version") > version);
 
         var membership = a.Services.GetRequiredService<IMembershipTable>();
         await membership.CleanupDefunctSiloEntriesAsync(DateTimeOffset.UtcNow.AddMinutes(1), default);
-        Assert.Null(_db.StatusOf(b.Port));
+        Assert.Null(_db.StatusOf(portOfB));
         Assert.Equal(3, _db.StatusOf(a.Port));
 
         _db.Execute("INSERT INTO orleans_membership_version (deployment_id) VALUES ('other')");
@@ -148,8 +161,15 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var value = await probe();
-            if (done(value)) return value;
+            try
+            {
+                var value = await probe();
+                if (done(value)) return value;
+            }
+            catch (SiloUnavailableException)
+            {
+                // A call routed to the silo that just stopped: the cluster has not noticed yet.
+            }
             if (clock.Elapsed > Patience) throw new TimeoutException($"timed out after {Patience.TotalSeconds:F0} s waiting for {awaited}");
             await Task.Delay(50);
         }
