@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Runtime;
@@ -17,7 +18,8 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private readonly PostgresOrleans _db = new(server.ConnectionString(server.CreateDatabase("orleans")));
+    // The providers' sessions run in a zone far from UTC, so a time stored without its zone would show as hours off.
+    private readonly PostgresOrleans _db = new(server.ConnectionString(server.CreateDatabase("orleans")) + ";Timezone=Asia/Kolkata");
 
     public Task InitializeAsync() => OrleansPostgresSchema.EnsureAsync(_db.ConnectionString, default);
 
@@ -30,6 +32,8 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         await using var b = await _db.StartSilo("b");
         Poll.Until(() => _db.StatusOf(a.Port) == 3 && _db.StatusOf(b.Port) == 3, Patience, "both silos Active in orleans_membership");
         Assert.Equal(2L, _db.Scalar<long>("SELECT count(*) FROM orleans_membership WHERE proxy_port > 0"));
+        Assert.Equal(2L, _db.Scalar<long>(
+            $"SELECT count(*) FROM orleans_membership WHERE {AboutNow("start_time")} AND {AboutNow("i_am_alive_time")}"));
 
         using var client = await _db.StartClient();
         var read = await client.Services.GetRequiredService<IClusterClient>().GetGrain<IStateGrain>("via-gateway").Write(3);
@@ -104,6 +108,7 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         Assert.Equal(1L, _db.Scalar<long>(
             "SELECT count(*) FROM orleans_reminders WHERE service_id = @s AND reminder_name = 'wake' AND period = 60000 AND grain_id = @g",
             ("s", PostgresOrleans.ServiceId), ("g", grain.GetGrainId().ToString())));
+        Assert.Equal(1L, _db.Scalar<long>($"SELECT count(*) FROM orleans_reminders WHERE {AboutNow("start_time")}"));
         await PollAsync(() => grain.Ticks(), ticks => ticks > 0, "the reminder to fire");
 
         var table = a.Services.GetRequiredService<IReminderTable>();
@@ -131,6 +136,45 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
     }
 
     [Fact]
+    public async Task Membership_changes_are_conditional_on_the_table_version_and_heartbeats_are_not()
+    {
+        await using var a = await _db.StartSilo("a");
+        var table = a.Services.GetRequiredService<IMembershipTable>();
+        var read = await table.ReadAllAsync(default);
+        var current = read.Version;
+        var stale = new TableVersion(current.Version + 1, (current.Version - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var next = new TableVersion(current.Version + 1, current.VersionEtag);
+        var entry = new MembershipEntry
+        {
+            SiloAddress = SiloAddress.New(IPAddress.Parse("10.0.0.9"), 1111, 7), SiloName = "other", HostName = "elsewhere",
+            Status = SiloStatus.Joining, StartTime = DateTime.UtcNow, IAmAliveTime = DateTime.UtcNow,
+        };
+        int Version() => _db.Scalar<int>("SELECT version FROM orleans_membership_version");
+        int? Status() => _db.StatusOf(1111);
+
+        Assert.False(await table.InsertRowAsync(entry, stale, default));
+        Assert.Equal((current.Version, (int?)null), (Version(), Status()));
+        Assert.True(await table.InsertRowAsync(entry, next, default));
+        Assert.Equal((current.Version + 1, (int?)2), (Version(), Status()));
+        var now = new TableVersion(current.Version + 2, next.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.False(await table.InsertRowAsync(entry, now, default));
+        Assert.Equal(current.Version + 1, Version());
+
+        entry.Status = SiloStatus.Dead;
+        // 10.4.2 gives a row the table's ETag and refuses, before any SQL, an update whose two ETags differ.
+        Assert.False(await table.UpdateRowAsync(entry, next.VersionEtag, next, default));
+        Assert.Equal((current.Version + 1, (int?)2), (Version(), Status()));
+        Assert.True(await table.UpdateRowAsync(entry, now.VersionEtag, now, default));
+        Assert.Equal((current.Version + 2, (int?)6), (Version(), Status()));
+
+        entry.IAmAliveTime = DateTime.UtcNow.AddSeconds(30);
+        await table.UpdateIAmAliveAsync(entry, default);
+        Assert.Equal(current.Version + 2, Version());
+        var row = (await table.ReadRowAsync(entry.SiloAddress, default)).Members.Single().Item1;
+        Assert.True((entry.IAmAliveTime - row.IAmAliveTime).Duration() < TimeSpan.FromMilliseconds(1), $"heartbeat stored as {row.IAmAliveTime:O}, sent {entry.IAmAliveTime:O}");
+    }
+
+    [Fact]
     public async Task A_stopped_silo_is_marked_dead_and_defunct_rows_are_cleaned_up()
     {
         await using var a = await _db.StartSilo("a");
@@ -153,6 +197,8 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         Assert.Equal(0L, _db.Scalar<long>("SELECT count(*) FROM orleans_membership WHERE deployment_id = 'other'"));
         Assert.Equal(1L, _db.Scalar<long>("SELECT count(*) FROM orleans_membership_version"));
     }
+
+    private static string AboutNow(string column) => $"abs(extract(epoch FROM now() - {column})) < 120";
 
     private static bool Holds(ReminderTableData rows, GrainId id) => rows.Reminders.Any(r => r.GrainId == id);
 
