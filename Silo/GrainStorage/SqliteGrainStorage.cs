@@ -64,11 +64,18 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     /// <summary>The database file (absolute).</summary>
     public string Path { get; }
 
-    /// <summary>Opens the file when the silo starts, so a bad path stops the silo with one clear error.</summary>
+    /// <summary>
+    /// Opens the file when the silo starts, so a bad path stops the silo with one clear error; closes the pooled
+    /// connections when it stops (grains are deactivated by then), so the file can be moved or deleted.
+    /// </summary>
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe($"{nameof(SqliteGrainStorage)}-{_name}", ServiceLifecycleStage.RuntimeInitialize, _ =>
         {
             EnsureCreated();
+            return Task.CompletedTask;
+        }, _ =>
+        {
+            using (var connection = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(connection);
             return Task.CompletedTask;
         });
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Runtime;
@@ -17,7 +18,8 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private readonly PostgresOrleans _db = new(server.ConnectionString(server.CreateDatabase("orleans")));
+    // The providers' sessions run in a zone far from UTC, so a time stored without its zone would show as hours off.
+    private readonly PostgresOrleans _db = new(server.ConnectionString(server.CreateDatabase("orleans")) + ";Timezone=Asia/Kolkata");
 
     public Task InitializeAsync() => OrleansPostgresSchema.EnsureAsync(_db.ConnectionString, default);
 
@@ -30,6 +32,8 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         await using var b = await _db.StartSilo("b");
         Poll.Until(() => _db.StatusOf(a.Port) == 3 && _db.StatusOf(b.Port) == 3, Patience, "both silos Active in orleans_membership");
         Assert.Equal(2L, _db.Scalar<long>("SELECT count(*) FROM orleans_membership WHERE proxy_port > 0"));
+        Assert.Equal(2L, _db.Scalar<long>(
+            $"SELECT count(*) FROM orleans_membership WHERE {AboutNow("start_time")} AND {AboutNow("i_am_alive_time")}"));
 
         using var client = await _db.StartClient();
         var read = await client.Services.GetRequiredService<IClusterClient>().GetGrain<IStateGrain>("via-gateway").Write(3);
@@ -44,15 +48,18 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         await using var b = await _db.StartSilo("b");
         var onA = a.Grains.GetGrain<IStateGrain>("moving");
         Assert.Equal(new StateSnapshot(5, "1", true, a.Address), await onA.Write(5));
-        await onA.Deactivate();
+        // Stopping a deactivates the grain there; b then activates it and reads what a wrote.
+        var addressOfA = a.Address;
+        await a.StopAsync();
 
         var onB = b.Grains.GetGrain<IStateGrain>("moving");
         var moved = await PollAsync(() => onB.Read(), s => s.Silo == b.Address, "the grain to reactivate on silo b");
         Assert.Equal(new StateSnapshot(5, "1", true, b.Address), moved);
+        Assert.NotEqual(addressOfA, moved.Silo);
         Assert.Equal("2", (await onB.Write(6)).ETag);
 
         // Another writer moves the row on behind b's activation: b's next write must change nothing.
-        var storage = a.Services.GetRequiredKeyedService<IGrainStorage>(StateGrain.StorageName);
+        var storage = b.Services.GetRequiredKeyedService<IGrainStorage>(StateGrain.StorageName);
         var other = new GrainState<TestState>(new TestState());
         await storage.ReadStateAsync("state", onB.GetGrainId(), other);
         other.State!.Value = 99;
@@ -63,6 +70,7 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         var stored = new GrainState<TestState>(new TestState());
         await storage.ReadStateAsync("state", onB.GetGrainId(), stored);
         Assert.Equal((99, "3", true), (stored.State!.Value, stored.ETag, stored.RecordExists));
+        Assert.Equal(["5", "6"], stored.State.History);
         Assert.Equal(1L, _db.Scalar<long>("SELECT count(*) FROM orleans_grain_state WHERE grain_type = 'state'"));
     }
 
@@ -100,6 +108,7 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         Assert.Equal(1L, _db.Scalar<long>(
             "SELECT count(*) FROM orleans_reminders WHERE service_id = @s AND reminder_name = 'wake' AND period = 60000 AND grain_id = @g",
             ("s", PostgresOrleans.ServiceId), ("g", grain.GetGrainId().ToString())));
+        Assert.Equal(1L, _db.Scalar<long>($"SELECT count(*) FROM orleans_reminders WHERE {AboutNow("start_time")}"));
         await PollAsync(() => grain.Ticks(), ticks => ticks > 0, "the reminder to fire");
 
         var table = a.Services.GetRequiredService<IReminderTable>();
@@ -112,26 +121,74 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         Assert.True(Holds(await table.ReadRows(hash + 1, hash), id));
         Assert.False(Holds(await table.ReadRows(hash, hash - 1), id));
 
-        var entry = await table.ReadRow(id, "wake");
-        Assert.False(await table.RemoveRow(id, "wake", entry!.ETag + "0"));
+        var etag = (await table.ReadRow(id, "wake"))!.ETag!;
+        var staleETag = (int.Parse(etag, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(await table.RemoveRow(id, "wake", staleETag));
+        Assert.True(await table.RemoveRow(id, "wake", etag));
+        Assert.Equal(0L, _db.Scalar<long>("SELECT count(*) FROM orleans_reminders"));
+
+        var upserted = await table.UpsertRow(new ReminderEntry { GrainId = id, ReminderName = "other", StartAt = DateTime.UtcNow, Period = TimeSpan.FromHours(1) });
+        Assert.Equal("0", upserted);
+        Assert.Equal("1", await table.UpsertRow(new ReminderEntry { GrainId = id, ReminderName = "other", StartAt = DateTime.UtcNow, Period = TimeSpan.FromHours(2) }));
+        Assert.Equal(7_200_000L, _db.Scalar<long>("SELECT period FROM orleans_reminders"));
         await table.TestOnlyClearTable();
         Assert.Equal(0L, _db.Scalar<long>("SELECT count(*) FROM orleans_reminders"));
+    }
+
+    [Fact]
+    public async Task Membership_changes_are_conditional_on_the_table_version_and_heartbeats_are_not()
+    {
+        await using var a = await _db.StartSilo("a");
+        var table = a.Services.GetRequiredService<IMembershipTable>();
+        var read = await table.ReadAllAsync(default);
+        var current = read.Version;
+        var stale = new TableVersion(current.Version + 1, (current.Version - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var next = new TableVersion(current.Version + 1, current.VersionEtag);
+        var entry = new MembershipEntry
+        {
+            SiloAddress = SiloAddress.New(IPAddress.Parse("10.0.0.9"), 1111, 7), SiloName = "other", HostName = "elsewhere",
+            Status = SiloStatus.Joining, StartTime = DateTime.UtcNow, IAmAliveTime = DateTime.UtcNow,
+        };
+        int Version() => _db.Scalar<int>("SELECT version FROM orleans_membership_version");
+        int? Status() => _db.StatusOf(1111);
+
+        Assert.False(await table.InsertRowAsync(entry, stale, default));
+        Assert.Equal((current.Version, (int?)null), (Version(), Status()));
+        Assert.True(await table.InsertRowAsync(entry, next, default));
+        Assert.Equal((current.Version + 1, (int?)2), (Version(), Status()));
+        var now = new TableVersion(current.Version + 2, next.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.False(await table.InsertRowAsync(entry, now, default));
+        Assert.Equal(current.Version + 1, Version());
+
+        entry.Status = SiloStatus.Dead;
+        // 10.4.2 gives a row the table's ETag and refuses, before any SQL, an update whose two ETags differ.
+        Assert.False(await table.UpdateRowAsync(entry, next.VersionEtag, next, default));
+        Assert.Equal((current.Version + 1, (int?)2), (Version(), Status()));
+        Assert.True(await table.UpdateRowAsync(entry, now.VersionEtag, now, default));
+        Assert.Equal((current.Version + 2, (int?)6), (Version(), Status()));
+
+        entry.IAmAliveTime = DateTime.UtcNow.AddSeconds(30);
+        await table.UpdateIAmAliveAsync(entry, default);
+        Assert.Equal(current.Version + 2, Version());
+        var row = (await table.ReadRowAsync(entry.SiloAddress, default)).Members.Single().Item1;
+        Assert.True((entry.IAmAliveTime - row.IAmAliveTime).Duration() < TimeSpan.FromMilliseconds(1), $"heartbeat stored as {row.IAmAliveTime:O}, sent {entry.IAmAliveTime:O}");
     }
 
     [Fact]
     public async Task A_stopped_silo_is_marked_dead_and_defunct_rows_are_cleaned_up()
     {
         await using var a = await _db.StartSilo("a");
-        var b = await _db.StartSilo("b");
-        Poll.Until(() => _db.StatusOf(b.Port) == 3, Patience, "silo b Active");
+        await using var b = await _db.StartSilo("b");
+        var portOfB = b.Port;
+        Poll.Until(() => _db.StatusOf(portOfB) == 3, Patience, "silo b Active");
         var version = _db.Scalar<int>("SELECT version FROM orleans_membership_version");
-        await b.DisposeAsync();
-        Poll.Until(() => _db.StatusOf(b.Port) == 6, Patience, "silo b Dead in orleans_membership");
+        await b.StopAsync();
+        Poll.Until(() => _db.StatusOf(portOfB) == 6, Patience, "silo b Dead in orleans_membership");
         Assert.True(_db.Scalar<int>("SELECT version FROM orleans_membership_version") > version);
 
         var membership = a.Services.GetRequiredService<IMembershipTable>();
         await membership.CleanupDefunctSiloEntriesAsync(DateTimeOffset.UtcNow.AddMinutes(1), default);
-        Assert.Null(_db.StatusOf(b.Port));
+        Assert.Null(_db.StatusOf(portOfB));
         Assert.Equal(3, _db.StatusOf(a.Port));
 
         _db.Execute("INSERT INTO orleans_membership_version (deployment_id) VALUES ('other')");
@@ -141,6 +198,8 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         Assert.Equal(1L, _db.Scalar<long>("SELECT count(*) FROM orleans_membership_version"));
     }
 
+    private static string AboutNow(string column) => $"abs(extract(epoch FROM now() - {column})) < 120";
+
     private static bool Holds(ReminderTableData rows, GrainId id) => rows.Reminders.Any(r => r.GrainId == id);
 
     private static Task<T> PollAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string awaited) => Task.Run(async () =>
@@ -148,8 +207,15 @@ public sealed class OrleansPostgresClusterTests(PostgresServer server) : IAsyncL
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var value = await probe();
-            if (done(value)) return value;
+            try
+            {
+                var value = await probe();
+                if (done(value)) return value;
+            }
+            catch (SiloUnavailableException)
+            {
+                // A call routed to the silo that just stopped: the cluster has not noticed yet.
+            }
             if (clock.Elapsed > Patience) throw new TimeoutException($"timed out after {Patience.TotalSeconds:F0} s waiting for {awaited}");
             await Task.Delay(50);
         }

@@ -41,6 +41,8 @@ public sealed class SqliteGrainStorageTests : IDisposable
             await first.Grains.GetGrain<IStateGrain>("a").Write(1);
             await first.Grains.GetGrain<IStateGrain>("a").Write(2);
         }
+        // The stopped silo closed the file: SQLite checkpoints and removes the WAL when its last connection closes.
+        Assert.False(File.Exists(DatabasePath + "-wal"), "the stopped silo still holds the file open (its WAL is there)");
         await using var second = await StartSilo();
         var read = await second.Grains.GetGrain<IStateGrain>("a").Read();
         Assert.Equal((2, "2", true), (read.Value, read.ETag, read.RecordExists));
