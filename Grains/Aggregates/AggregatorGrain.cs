@@ -18,7 +18,10 @@ public sealed class AggregatorGrain(IAggregateSite site) : Grain, IAggregatorGra
         var spec = await site.SpecAsync(id);
         if (await site.ReportCountAsync(id) < spec.Replicates) return false;
         var store = site.Store(id);
-        await Task.Run(() => new AggregateReduction(id, spec, store).Activate());
+        using (site.Computing(id))
+        {
+            if (await Task.Run(() => new AggregateReduction(id, spec, store).Activate()) is { } result) site.Computed(id, result);
+        }
         return true;
     }
 }

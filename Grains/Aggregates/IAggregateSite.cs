@@ -14,6 +14,12 @@ public interface IAggregateSite
     /// <summary>Whether the aggregate's result is stored.</summary>
     Task<bool> IsStoredAsync(AggregateId aggregate);
 
+    /// <summary>While the aggregate is computed (its trace span); dispose when done.</summary>
+    IDisposable Computing(AggregateId aggregate);
+
+    /// <summary>The aggregate was computed and stored (telemetry: the count and the science gauges of its point).</summary>
+    void Computed(AggregateId aggregate, AggregateResult result);
+
     /// <summary>The reports, vectors and result store of one aggregate (synchronous: the reduction runs off the grain scheduler).</summary>
     IAggregateStore Store(AggregateId aggregate);
 }

@@ -39,6 +39,9 @@ public interface IRunSite
     /// <summary>The run's blobs: checkpoints, curves, stats, moment vectors, failure.</summary>
     IRunStore Store(RunId run);
 
+    /// <summary>While a run trains on this silo's slot (its trace span, the busy-slot gauge); dispose when the thread ends.</summary>
+    IDisposable Training(RunId run, int attempt, int fromStep, string device);
+
     /// <summary>Progress events (console display, telemetry), called from the training thread.</summary>
     ISweepObserver Events { get; }
 

@@ -131,6 +131,7 @@ public sealed partial class RunGrain(
             FirstActivation = attempt == 1,
             Warn = site.Warn,
         };
+        using var training = site.Training(_id, attempt, fromStep, device);
         site.Events.RunStarted(_id, spec.Training.Steps, fromStep);
         using var data = site.AcquireData(_id, spec, device);
         try

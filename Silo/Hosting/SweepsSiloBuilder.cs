@@ -10,6 +10,8 @@ using OrleansSweeps.Silo.Blobs;
 using OrleansSweeps.Silo.Ledger;
 using OrleansSweeps.Silo.Placement;
 using OrleansSweeps.Silo.Sites;
+using OrleansSweeps.Silo.Telemetry;
+using Orleans.Runtime;
 
 namespace OrleansSweeps.Silo.Hosting;
 
@@ -31,6 +33,8 @@ public static class SweepsSiloBuilder
         services.AddSingleton(new SlotPool(options.Slots));
         services.AddSingleton(_ => new PointDataCache(options.Slots));
         services.AddSingleton<SweepSpecs>();
+        services.AddSingleton(sp => new SiloTelemetry(sp.GetRequiredService<ILocalSiloDetails>().Name, options.Device, blobs));
+        services.AddHostedService<TelemetryBeat>();
         services.AddSingleton<SweepWatch>();
         services.AddSingleton<IRunSite, SiloRunSite>();
         services.AddSingleton<ISweepSite, SiloSweepSite>();

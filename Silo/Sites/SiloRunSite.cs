@@ -11,9 +11,10 @@ using OrleansSweeps.Silo.Telemetry;
 namespace OrleansSweeps.Silo.Sites;
 
 /// <summary>The silo's side of every <see cref="RunGrain"/>: its slots and data cache, the run's blobs, the catalog.</summary>
-internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs specs, SlotPool slots, PointDataCache data, SweepsSiloOptions options) : IRunSite
+internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs specs, SlotPool slots, PointDataCache data, SweepsSiloOptions options,
+    SiloTelemetry telemetry) : IRunSite
 {
-    private readonly NullObserver _quiet = new();
+    private readonly ISweepObserver _events = CompositeObserver.Of(telemetry.Runs, options.Observer);
 
     public async Task<RunSpec> SpecAsync(RunId run) => (await specs.GetAsync(run.Sweep)).Points[run.Point].Spec;
 
@@ -39,7 +40,14 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
 
     public IRunStore Store(RunId run) => new BlobRunStore(blobs, run, options.Warn);
 
-    public ISweepObserver Events => options.Observer ?? _quiet;
+    public IDisposable Training(RunId run, int attempt, int fromStep, string device)
+    {
+        var span = telemetry.StartRun(run, attempt, fromStep, device);
+        var busy = telemetry.SlotBusy();
+        return Scope.Of(span, busy);
+    }
+
+    public ISweepObserver Events => _events;
 
     public Action<string> Warn => options.Warn;
 
@@ -55,19 +63,4 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
     public Task StoppedAsync(RunId run) => ledger.StopRunAsync(run);
 
     public Task EndedAsync(RunId run, string? failure) => ledger.EndRunAsync(run, failure);
-
-    private sealed class NullObserver : ISweepObserver
-    {
-        public void RunStarted(RunId id, int totalSteps, int fromStep)
-        {
-        }
-
-        public void StepDone(RunId id, int step)
-        {
-        }
-
-        public void RunFinished(RunId id, RunOutcome outcome)
-        {
-        }
-    }
 }

@@ -72,29 +72,35 @@ public sealed class SiloTelemetry
     }
 
     /// <summary>The activation span of a run (the slot thread's current activity until disposed), or null when tracing is off.</summary>
-    public Activity? StartRun(RunClaim claim, string device)
+    public Activity? StartRun(RunClaim claim, string device) => StartRun(claim.Run, claim.Attempt, claim.CheckpointStep ?? 0, device);
+
+    /// <summary>The activation span of a run (the training thread's current activity until disposed), or null when tracing is off.</summary>
+    public Activity? StartRun(RunId run, int attempt, int fromStep, string device)
     {
-        Watch(claim.Run.Sweep);
-        _placed[claim.Run] = device;
-        var span = StartRoot(SweepsTelemetry.RunActivateSpan, claim.Run.Sweep);
-        span?.SetTag(SweepsTelemetry.SweepTag, claim.Run.Sweep)
-            .SetTag(SweepsTelemetry.PointTag, claim.Run.Point)
-            .SetTag(SweepsTelemetry.ReplicateTag, claim.Run.Replicate)
+        Watch(run.Sweep);
+        _placed[run] = device;
+        var span = StartRoot(SweepsTelemetry.RunActivateSpan, run.Sweep);
+        span?.SetTag(SweepsTelemetry.SweepTag, run.Sweep)
+            .SetTag(SweepsTelemetry.PointTag, run.Point)
+            .SetTag(SweepsTelemetry.ReplicateTag, run.Replicate)
             .SetTag(SweepsTelemetry.SiloTag, _silo)
             .SetTag(SweepsTelemetry.DeviceTag, device)
-            .SetTag(SweepsTelemetry.AttemptTag, claim.Attempt)
-            .SetTag(SweepsTelemetry.StepTag, claim.CheckpointStep ?? 0);
+            .SetTag(SweepsTelemetry.AttemptTag, attempt)
+            .SetTag(SweepsTelemetry.StepTag, fromStep);
         return span;
     }
 
     /// <summary>The span of an aggregate's computation, or null when tracing is off.</summary>
-    public Activity? StartAggregate(AggregateClaim claim)
+    public Activity? StartAggregate(AggregateClaim claim) => StartAggregate(claim.Aggregate);
+
+    /// <summary>The span of an aggregate's computation, or null when tracing is off.</summary>
+    public Activity? StartAggregate(AggregateId aggregate)
     {
-        Watch(claim.Aggregate.Sweep);
-        var span = StartRoot(SweepsTelemetry.AggregateSpan, claim.Aggregate.Sweep);
-        span?.SetTag(SweepsTelemetry.SweepTag, claim.Aggregate.Sweep)
-            .SetTag(SweepsTelemetry.PointTag, claim.Aggregate.Point)
-            .SetTag(SweepsTelemetry.StepTag, claim.Aggregate.Step)
+        Watch(aggregate.Sweep);
+        var span = StartRoot(SweepsTelemetry.AggregateSpan, aggregate.Sweep);
+        span?.SetTag(SweepsTelemetry.SweepTag, aggregate.Sweep)
+            .SetTag(SweepsTelemetry.PointTag, aggregate.Point)
+            .SetTag(SweepsTelemetry.StepTag, aggregate.Step)
             .SetTag(SweepsTelemetry.SiloTag, _silo);
         return span;
     }
