@@ -67,7 +67,8 @@ public sealed class GradientMoments
     public double Gsnr(int j) => Mean[j] * Mean[j] / (Variance(j) + GsnrEpsilon);
 
     /// <summary>#{i: g_ij ≠ 0} = #pos + #neg: the examples whose gradient for θ_j carries a sign; needs the sign counts.</summary>
-    public double Signed(int j) => Positive![j] + Negative![j];
+    public double Signed(int j) =>
+        Positive is null || Negative is null ? throw new InvalidOperationException("sign counts were not computed") : Positive[j] + Negative[j];
 
     /// <summary>
     /// p_same_sign_j = max(#pos, #neg) / #{i: g_ij ≠ 0} (SCIENCE.md §1): exact zeros (dead ReLUs, max-pool,
@@ -76,8 +77,7 @@ public sealed class GradientMoments
     /// </summary>
     public double PSameSign(int j)
     {
-        if (Positive is null || Negative is null) throw new InvalidOperationException("sign counts were not computed");
         var signed = Signed(j);
-        return signed == 0 ? double.NaN : Math.Max(Positive[j], Negative[j]) / signed;
+        return signed == 0 ? double.NaN : Math.Max(Positive![j], Negative![j]) / signed;
     }
 }
