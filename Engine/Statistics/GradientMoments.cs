@@ -7,7 +7,8 @@ namespace OrleansSweeps.Engine.Statistics;
 /// <summary>
 /// Per-parameter moments of per-example gradients g_ij = ∂L_i/∂θ_j over n examples (SCIENCE.md §1),
 /// computed exactly by the numeric core from the layer structure (no loop over examples):
-/// mean g_j, second moment s_j, and optionally the sign counts #{i: g_ij &gt; 0}, #{i: g_ij &lt; 0}.
+/// mean g_j, second moment s_j, and optionally the sign counts #{i: g_ij &gt; 0}, #{i: g_ij &lt; 0}
+/// (examples whose gradient is exactly zero are in neither: #{i: g_ij ≠ 0} = #pos + #neg).
 /// Every parameter is covered, frozen ones too (their statistics are those they would have if trained).
 /// </summary>
 public sealed class GradientMoments
@@ -65,9 +66,18 @@ public sealed class GradientMoments
     /// <summary>Per-run GSNR r_j = g_j² / (ρ²_j + ε) (eq. 25).</summary>
     public double Gsnr(int j) => Mean[j] * Mean[j] / (Variance(j) + GsnrEpsilon);
 
-    /// <summary>max(#pos, #neg) / n; needs the sign counts.</summary>
-    public double PSameSign(int j) =>
-        Positive is null || Negative is null
-            ? throw new InvalidOperationException("sign counts were not computed")
-            : Math.Max(Positive[j], Negative[j]) / Examples;
+    /// <summary>#{i: g_ij ≠ 0} = #pos + #neg: the examples whose gradient for θ_j carries a sign; needs the sign counts.</summary>
+    public double Signed(int j) =>
+        Positive is null || Negative is null ? throw new InvalidOperationException("sign counts were not computed") : Positive[j] + Negative[j];
+
+    /// <summary>
+    /// p_same_sign_j = max(#pos, #neg) / #{i: g_ij ≠ 0} (SCIENCE.md §1): exact zeros (dead ReLUs, max-pool,
+    /// inputs that are zero) carry no sign and are not counted. NaN where no example has a non-zero gradient;
+    /// such parameters are left out of the means. Needs the sign counts.
+    /// </summary>
+    public double PSameSign(int j)
+    {
+        var signed = Signed(j);
+        return signed == 0 ? double.NaN : Math.Max(Positive![j], Negative![j]) / signed;
+    }
 }

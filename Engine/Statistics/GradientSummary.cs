@@ -4,7 +4,8 @@ namespace OrleansSweeps.Engine.Statistics;
 
 /// <summary>
 /// Summaries of per-parameter gradient statistics per parameter tensor and for the whole model
-/// (SCIENCE.md §1): quantiles of the per-run GSNR, Σg², Σρ², mean p_same_sign, the share of
+/// (SCIENCE.md §1): quantiles of the per-run GSNR, Σg², Σρ², mean p_same_sign (over the parameters with
+/// a non-zero gradient for at least one example; NaN when there is none), the share of
 /// parameters with W·g &lt; 0 (all, and the top 10% by |W|, the GSNR paper's fig. 7), and the Pearson
 /// correlation of the one-step change of g with W.
 /// </summary>
@@ -38,14 +39,19 @@ public static class GradientSummary
 
         var gsnr = new double[count];
         double sumG2 = 0, sumRho2 = 0, sameSign = 0;
-        var opposed = 0;
+        int opposed = 0, signed = 0;
         for (var i = 0; i < count; i++)
         {
             var j = offset + i;
             gsnr[i] = m.Gsnr(j);
             sumG2 += m.Mean[j] * m.Mean[j];
             sumRho2 += m.Variance(j);
-            if (m.Positive is not null) sameSign += m.PSameSign(j);
+            // SCIENCE.md §1: a parameter whose gradient is zero for every example has no sign and is left out.
+            if (m.Positive is not null && m.Signed(j) > 0)
+            {
+                sameSign += m.PSameSign(j);
+                signed++;
+            }
             if (weights[j] * m.Mean[j] < 0) opposed++;
         }
         var sorted = gsnr.Order().ToArray();
@@ -53,7 +59,7 @@ public static class GradientSummary
         var topOpposed = top.Count(j => weights[j] * m.Mean[j] < 0);
         var correlation = nextMean is null ? nan : Pearson(offset, count, j => nextMean[j] - m.Mean[j], j => weights[j]);
         return new StatsRow(step, tensor, count, gsnr.Average(), Quantile(sorted, 0.5), Quantile(sorted, 0.1), Quantile(sorted, 0.9),
-            sumG2, sumRho2, m.Positive is null ? nan : sameSign / count, (double)opposed / count, (double)topOpposed / top.Length,
+            sumG2, sumRho2, signed == 0 ? nan : sameSign / signed, (double)opposed / count, (double)topOpposed / top.Length,
             correlation, trace, logDet, singular);
     }
 

@@ -76,6 +76,13 @@ public sealed class ExampleSweepTests
             Assert.True(real[^1].Stats!.GsnrMean > 1.5 * real[0].Stats!.GsnrMean, "real labels: GSNR rises");
             Assert.True(random[^1].Stats!.GsnrMean < 1.2 * random[0].Stats!.GsnrMean, "random labels: GSNR stays low");
             Assert.True(real[^1].Stats!.PSameSign > random[^1].Stats!.PSameSign, "p_same_sign: real above random");
+            foreach (var (point, curves) in new[] { ("p0000", real), ("p0001", random) })
+            {
+                // SCIENCE.md §1: exact zeros are not counted, so each parameter's share is at least one half
+                // (the old divisor n gave about 0.17 here), and conv1's signs agree about as often as a coin's at θ0.
+                Assert.InRange(curves[0].Stats!.PSameSign, 0.5, 1.0);
+                Assert.InRange(StatsColumn(dir, point, replicate, curves[0].Step, "0.weight", "p_same_sign_mean"), 0.45, 0.55);
+            }
         }
     }
 
@@ -154,6 +161,15 @@ public sealed class ExampleSweepTests
     {
         var file = Path.Combine(sweep, "runs", point, replicate, "curves.csv");
         return CurveRow.ParseCsv(File.ReadAllText(file), file);
+    }
+
+    /// <summary>One value of a run's stats.csv: the row of (step, tensor), the named column.</summary>
+    private static double StatsColumn(string sweep, string point, string replicate, int step, string tensor, string column)
+    {
+        var lines = File.ReadAllLines(Path.Combine(sweep, "runs", point, replicate, "stats.csv"));
+        var index = Array.IndexOf(lines[0].Split(','), column);
+        var row = lines.Single(line => line.StartsWith($"{step},{tensor},", StringComparison.Ordinal)).Split(',');
+        return double.Parse(row[index], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>results/summary.csv as one dictionary of numeric columns per point, in point order.</summary>

@@ -41,7 +41,7 @@ public sealed class GradientMomentsTests
         {
             var variance = Math.Max(0, reference.Second[j] - reference.Mean[j] * reference.Mean[j]);
             NumericAssert.Close(variance, moments.Variance(j), 1e-6, 1e-9 * reference.Second.Max(), $"ρ²[{j}]");
-            Assert.Equal(Math.Max(reference.Positive[j], reference.Negative[j]) / n, moments.PSameSign(j));
+            Assert.Equal(reference.PSameSign(j), moments.PSameSign(j));
         }
     }
 
@@ -108,7 +108,14 @@ public sealed class GradientMomentsTests
         }
     }
 
-    internal sealed record LoopMoments(double[] Mean, double[] Second, double[] Positive, double[] Negative);
+    internal sealed record LoopMoments(double[] Mean, double[] Second, double[] Positive, double[] Negative)
+    {
+        /// <summary>#{i: g_ij ≠ 0}: the examples of the loop whose gradient for θ_j is not exactly zero.</summary>
+        public double Signed(int j) => Positive[j] + Negative[j];
+
+        /// <summary>SCIENCE.md §1 from the loop's counts: max(#pos, #neg) / #{g_ij ≠ 0}, NaN where that is 0.</summary>
+        public double PSameSign(int j) => Signed(j) == 0 ? double.NaN : Math.Max(Positive[j], Negative[j]) / Signed(j);
+    }
 
     /// <summary>The definition: one backward pass per example.</summary>
     internal static LoopMoments Loop(NativeModel model, TensorData data, int n) => Loop(model, data, Enumerable.Range(0, n).Select(i => (long)i).ToArray());

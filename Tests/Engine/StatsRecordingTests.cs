@@ -56,7 +56,8 @@ public sealed class StatsRecordingTests
             NumericAssert.Close(r.Average(), row.GsnrMean, 1e-6, 1e-12, $"{row.TensorName} mean r");
             NumericAssert.Close(NumpyQuantile(r, 0.1), row.GsnrQ10, 1e-6, 1e-12, $"{row.TensorName} q10 r");
             NumericAssert.Close(NumpyQuantile(r, 0.9), row.GsnrQ90, 1e-6, 1e-12, $"{row.TensorName} q90 r");
-            var sameSign = Enumerable.Range(from, count).Average(j => Math.Max(loop.Positive[j], loop.Negative[j]) / train.Count);
+            // SCIENCE.md §1: parameters whose gradient is zero for every example are left out of the mean.
+            var sameSign = Enumerable.Range(from, count).Where(j => loop.Signed(j) > 0).Average(loop.PSameSign);
             Assert.Equal(sameSign, row.PSameSignMean, 12);
             var opposed = Enumerable.Range(from, count).Count(j => weights[j] * loop.Mean[j] < 0) / (double)count;
             Assert.Equal(opposed, row.WgNegShare);

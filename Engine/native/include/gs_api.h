@@ -99,7 +99,8 @@ GS_EXPORT int32_t gs_loss_grad(gs_model* model, gs_data* data, const int64_t* id
  * Per-parameter statistics of per-example gradients g_ij = ∂L_i/∂θ_j over the selected examples, for
  * every parameter (frozen ones too, as if they were trained), in the order of gs_model_get_params:
  * mean[j] = (1/n) Σ_i g_ij, second[j] = (1/n) Σ_i g_ij², positive[j] = #{i: g_ij > 0},
- * negative[j] = #{i: g_ij < 0} (pass null for both to skip the sign counts). Examples are processed
+ * negative[j] = #{i: g_ij < 0} (pass null for both to skip the sign counts); an exact zero is in neither,
+ * so #{i: g_ij != 0} = positive[j] + negative[j], the divisor of p_same_sign. Examples are processed
  * `chunk` at a time, so memory is bounded whatever n is. */
 GS_EXPORT int32_t gs_grad_moments(gs_model* model, gs_data* data, const int64_t* idx, int64_t n_idx, int64_t chunk,
                                   double* mean, double* second, double* positive, double* negative, int64_t count);

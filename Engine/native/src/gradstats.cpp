@@ -81,7 +81,8 @@ void add_rows(LayerSums& sums, const torch::Tensor& grads, bool signs) {
 }
 
 // Linear layer: g_i = δ_i a_iᵀ, so Σ_i g_i = δᵀa, Σ_i g_i² = (δ²)ᵀ(a²), and with s = sign,
-// Σ_i s(δ)s(a) = #pos − #neg and Σ_i |s(δ)||s(a)| = #pos + #neg: no per-example gradient is formed.
+// Σ_i s(δ)s(a) = #pos − #neg and Σ_i |s(δ)||s(a)| = #pos + #neg = #{g_ij ≠ 0} (an example with δ = 0 or
+// a = 0 — a dead ReLU, an input that is zero — has g_ij = 0 and no sign): no per-example gradient is formed.
 void add_linear(LayerSums& sums, const torch::Tensor& a, const torch::Tensor& d, bool signs) {
     const auto flat = [](const torch::Tensor& w, const torch::Tensor& b) {
         return torch::cat({w.reshape(-1), b}).to(torch::kFloat64);
