@@ -160,26 +160,26 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         }
     }
 
-    /// <summary>Admits what the slots take, then finishes the sweep when nothing is left to train.</summary>
+    /// <summary>
+    /// Admits what the silos take, then finishes the sweep when nothing is left to train. The admissions of a round go out
+    /// together, each to a silo with room as this grain counts it (those in flight included), so a cluster's slots fill in
+    /// one round trip rather than one run after another; a silo that answers NoSlot is not asked again in this call.
+    /// </summary>
     private async Task Advance()
     {
         if (_admitting || _phase is not SweepPhase.Running) return;
         _admitting = true;
         try
         {
-            var full = new HashSet<string>();
             var busy = new HashSet<string>();
-            for (var node = _queue.First; node is not null;)
+            while (NextAdmissions(busy) is { Count: > 0 } round)
             {
-                var next = node.Next;
-                var kind = KindOf(node.Value);
-                if (!full.Contains(kind))
+                var admitted = await Task.WhenAll(round.Select(a => Admit(a.Node.Value, a.Kind, a.Silo)));
+                for (var i = 0; i < round.Count; i++)
                 {
-                    if (PickSilo(node.Value, kind, busy) is not { } silo) full.Add(kind);
-                    else if (await Admit(node.Value, kind, silo)) _queue.Remove(node);
-                    else busy.Add(silo);
+                    if (admitted[i]) _queue.Remove(round[i].Node);
+                    else busy.Add(round[i].Silo);
                 }
-                node = next;
             }
             if (_queue.Count == 0 && _training.Count == 0 && _concluding.Count == 0) await Finish();
         }
@@ -189,16 +189,33 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         }
     }
 
+    /// <summary>Queued runs, in queue order, each with a silo that has room for it once the runs before it are placed.</summary>
+    private List<(LinkedListNode<RunId> Node, string Kind, string Silo)> NextAdmissions(HashSet<string> busy)
+    {
+        var round = new List<(LinkedListNode<RunId> Node, string Kind, string Silo)>();
+        var full = new HashSet<string>();
+        for (var node = _queue.First; node is not null; node = node.Next)
+        {
+            var kind = KindOf(node.Value);
+            if (full.Contains(kind)) continue;
+            var placing = round.Select(a => (a.Node.Value, a.Silo));
+            if (PickSilo(node.Value, kind, busy, placing) is { } silo) round.Add((node, kind, silo));
+            else full.Add(kind);
+        }
+        return round;
+    }
+
     /// <summary>
     /// A silo of the run's device with room as this sweep counts it (a silo's own slot pool is the last word: it answers
-    /// NoSlot when other sweeps took the room): its slots, twice that while it lets runs wait in line for them. One that
-    /// holds replicates of the run's point first (their data is loaded there), then the one with the most room. Null when
-    /// none has room.
+    /// NoSlot when other sweeps took the room): its slots, twice that while it lets runs wait in line for them, less the
+    /// runs training or waiting there and those being <paramref name="placing"/>. One that holds replicates of the run's
+    /// point first (their data is loaded there), then the one with the most room. Null when none has room.
     /// </summary>
-    private string? PickSilo(RunId run, string kind, HashSet<string> busy)
+    private string? PickSilo(RunId run, string kind, HashSet<string> busy, IEnumerable<(RunId Run, string Silo)> placing)
     {
-        var used = _training.Values.GroupBy(p => p.Silo).ToDictionary(g => g.Key, g => g.Count());
-        var siblings = _training.Where(t => t.Key.Point == run.Point).Select(t => t.Value.Silo).ToHashSet();
+        var there = _training.Select(t => (Run: t.Key, t.Value.Silo)).Concat(placing).ToArray();
+        var used = there.GroupBy(t => t.Silo).ToDictionary(g => g.Key, g => g.Count());
+        var siblings = there.Where(t => t.Run.Point == run.Point).Select(t => t.Silo).ToHashSet();
         return site.Silos(kind)
             .Select(s => (Silo: s.Key, Room: s.Value * (_queues.GetValueOrDefault(s.Key) ? 2 : 1) - used.GetValueOrDefault(s.Key)))
             .Where(s => !busy.Contains(s.Silo) && s.Room > 0)
