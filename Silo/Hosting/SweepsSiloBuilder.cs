@@ -36,6 +36,7 @@ public static class SweepsSiloBuilder
         services.AddSingleton(sp => new SiloTelemetry(sp.GetRequiredService<ILocalSiloDetails>().Name, options.Device, blobs));
         services.AddHostedService<TelemetryBeat>();
         services.AddSingleton<SweepWatch>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloSlotsRecord>();
         services.AddSingleton<IRunSite, SiloRunSite>();
         services.AddSingleton<ISweepSite, SiloSweepSite>();
         services.AddSingleton<IAggregateSite, SiloAggregateSite>();

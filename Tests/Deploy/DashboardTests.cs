@@ -94,7 +94,10 @@ public sealed class DashboardTests
     public void The_ledger_schema_is_read_from_the_migrations()
     {
         var schema = Dashboards.LedgerSchema();
-        Assert.Equal(["aggregates", "leases", "points", "reports", "runs", "silos", "sweeps"], schema.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["aggregates", "leases", "points", "reports", "runs", "silo_slots", "silos", "sweeps"], schema.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["completed_at", "point", "ready_at", "result", "state", "step", "sweep"], schema["aggregates"].Order(StringComparer.Ordinal));
+        // Columns added by later migrations count too.
+        Assert.Contains("device", schema["points"]);
+        Assert.Contains("silo", schema["runs"]);
     }
 }

@@ -121,7 +121,7 @@ public static partial class Dashboards
         }
     }
 
-    /// <summary>table → columns, from the CREATE TABLE statements of PostgresSchema's migrations.</summary>
+    /// <summary>table → columns, from the CREATE TABLE and ALTER TABLE … ADD COLUMN statements of PostgresSchema's migrations.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> LedgerSchema()
     {
         var tables = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
@@ -146,6 +146,8 @@ public static partial class Dashboards
                 }
                 tables[m.Groups[1].Value] = columns;
             }
+            foreach (Match m in AddColumn().Matches(migration.Sql))
+                tables[m.Groups[1].Value] = new HashSet<string>(tables[m.Groups[1].Value], StringComparer.Ordinal) { m.Groups[2].Value };
         }
         return tables;
     }
@@ -167,4 +169,7 @@ public static partial class Dashboards
 
     [GeneratedRegex(@"CREATE TABLE (?:IF NOT EXISTS )?([a-z_]+) \((.*?)\);", RegexOptions.Singleline)]
     private static partial Regex CreateTable();
+
+    [GeneratedRegex(@"ALTER TABLE ([a-z_]+) ADD COLUMN ([a-z_]+)")]
+    private static partial Regex AddColumn();
 }

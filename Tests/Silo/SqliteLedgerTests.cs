@@ -22,6 +22,18 @@ public sealed class SqliteLedgerTests : LedgerContract, IDisposable
         command.ExecuteNonQuery();
     }
 
+    protected override string? StoredSilo(RunId run)
+    {
+        using var connection = new SqliteConnection($"Data Source={_home.Combine(SqliteLedger.FileName)};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT silo FROM runs WHERE sweep = $s AND point = $p AND replicate = $r";
+        command.Parameters.AddWithValue("$s", run.Sweep);
+        command.Parameters.AddWithValue("$p", run.Point);
+        command.Parameters.AddWithValue("$r", run.Replicate);
+        return command.ExecuteScalar() as string;
+    }
+
     [Fact]
     public async Task A_version_1_ledger_is_migrated_and_its_points_need_a_cpu()
     {
@@ -41,6 +53,29 @@ public sealed class SqliteLedgerTests : LedgerContract, IDisposable
         await using var ledger = Open();
         Assert.Empty(await ledger.ClaimRunsAsync("gpu", 1, LeaseDuration, DeviceKind.Cuda));
         Assert.Equal(new RunId("old", 0, 0), (await ledger.ClaimRunsAsync("cpu", 1, LeaseDuration, DeviceKind.Cpu)).Single().Run);
+    }
+
+    [Fact]
+    public async Task A_version_2_ledger_is_migrated_and_its_running_runs_name_no_silo_until_started_again()
+    {
+        using (var connection = new SqliteConnection($"Data Source={_home.Combine(SqliteLedger.FileName)};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL);"
+                + SqliteSchema.Migrations[0].Sql + SqliteSchema.Migrations[1].Sql + """
+                INSERT INTO schema_version VALUES (1, 'v1', 0), (2, 'v2', 0);
+                INSERT INTO sweeps VALUES ('old', 'x', 'active', 0);
+                INSERT INTO points (sweep, point, parameters, replicates) VALUES ('old', 0, 'lr=1', 2);
+                INSERT INTO runs (sweep, point, replicate, state, attempts) VALUES ('old', 0, 0, 'running', 1), ('old', 0, 1, 'queued', 0);
+                """;
+            command.ExecuteNonQuery();
+        }
+        await using var ledger = Open();
+        Assert.Equal([new RunningRun(new RunId("old", 0, 0), null)], await ledger.ListRunningAsync());
+        Assert.Equal(2, await ledger.StartRunAsync(new RunId("old", 0, 0), "a"));
+        Assert.Equal([new RunningRun(new RunId("old", 0, 0), "a")], await ledger.ListRunningAsync());
+        Assert.Empty(await ledger.ListSiloSlotsAsync());
     }
 
     [Fact]
