@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansSweeps.Client.Hosting;
 using OrleansSweeps.Contracts.Grains;
+using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Grains.Placement;
 using OrleansSweeps.Silo.Activation;
@@ -70,7 +71,7 @@ internal static class SiloCommand
             var device = settings.Device ?? (NativeRuntime.CudaDeviceCount() > 0 ? DeviceKind.Cuda : DeviceKind.Cpu);
             var serves = SlotMetadata.KindOf(device);
             var slots = settings.Slots ?? (serves == DeviceKind.Cuda ? Math.Max(1, NativeRuntime.CudaDeviceCount()) : Environment.ProcessorCount);
-            var options = EmbeddedSilo.SiloOptions(settings with { Device = device, Slots = slots }, observer: null) with { Serves = serves, Name = name };
+            var options = EmbeddedSilo.SiloOptions(settings with { Device = device, Slots = slots }, observer: null) with { Serves = serves, Name = name ?? DefaultName };
             return Blocking.Wait(ServeAsync(stores, settings, options, cluster, cancel));
         }
         finally
@@ -78,6 +79,9 @@ internal static class SiloCommand
             Blocking.Wait(stores.DisposeAsync().AsTask());
         }
     }
+
+    /// <summary>What <c>--name</c> defaults to: the host (a pod's name) and process id, unique on one host and readable in <c>sweeps status</c>.</summary>
+    private static string DefaultName => $"{Environment.MachineName}-{Environment.ProcessId}";
 
     private static async Task<int> ServeAsync(SweepStores stores, SiloSettings settings, SweepsSiloOptions options, ClusterSettings cluster, CancellationToken cancel)
     {
@@ -88,34 +92,28 @@ internal static class SiloCommand
             settings.Lifecycle.GracePeriod, cancel).ConfigureAwait(false);
         using var stopBeat = new CancellationTokenSource();
         var beat = HealthBeat.RunAsync(health, ledger, stopBeat.Token);
+        var driving = Task.CompletedTask;
+        IReadOnlyList<RunId> abandoned;
         try
         {
-            Console.WriteLine($"silo {options.Name ?? Environment.MachineName}: {options.Slots} slot(s) on {options.Device}, serving runs that need {options.Serves}; " +
+            Console.WriteLine($"silo {options.Name}: {options.Slots} slot(s) on {options.Device}, serving runs that need {options.Serves}; " +
                 $"silo port {cluster.SiloPort}, gateway {cluster.GatewayPort}; {stores.Description}");
-            await DriveActiveSweepsAsync(ledger, host.Services.GetRequiredService<IGrainFactory>(), cancel).ConfigureAwait(false);
+            driving = ActiveSweeps.DriveAsync(ledger, host.Services.GetRequiredService<IGrainFactory>(), options.Warn, cancel);
             await Task.Delay(Timeout.Infinite, cancel).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         finally
         {
             health.StartedDraining();
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await driving.ConfigureAwait(false);
             await stopBeat.CancelAsync().ConfigureAwait(false);
             await beat.ConfigureAwait(false);
+            // Read before the host goes: its services go with it.
+            abandoned = host.Services.GetRequiredService<SlotPool>().Abandoned;
             host.Dispose();
         }
-        var abandoned = host.Services.GetRequiredService<SlotPool>().Abandoned;
         if (abandoned.Count > 0) throw new DrainTimeoutException(settings.Lifecycle.GracePeriod, abandoned.Select(r => r.ToString()).ToArray());
         Console.Error.WriteLine("silo stopped: its runs checkpointed and go on elsewhere");
         return ExitCodes.Interrupted;
-    }
-
-    /// <summary>Sweeps submitted while no silo was up, or whose grain's reminder has not fired yet, are driven now.</summary>
-    private static async Task DriveActiveSweepsAsync(ILedger ledger, IGrainFactory grains, CancellationToken cancel)
-    {
-        foreach (var sweep in await ledger.ListSweepsAsync(cancel).ConfigureAwait(false))
-        {
-            if (sweep.State != SweepState.Active || (sweep.RunsFinished && sweep.Aggregates.Ready + sweep.Aggregates.Running == 0)) continue;
-            await grains.GetGrain<ISweepGrain>(sweep.Sweep).Drive().ConfigureAwait(false);
-        }
     }
 }
