@@ -51,8 +51,17 @@ public static class ClusterHosting
             silo.AddSweeps(ledger, blobs, options with { ReminderPeriod = cluster.ReminderPeriod });
         });
         var host = builder.Build();
-        await host.StartAsync(cancel).ConfigureAwait(false);
-        return host;
+        try
+        {
+            await host.StartAsync(cancel).ConfigureAwait(false);
+            return host;
+        }
+        catch (Microsoft.AspNetCore.Connections.AddressInUseException e)
+        {
+            host.Dispose();
+            // Orleans' listener does not say which port it could not bind.
+            throw new IOException($"silo port {cluster.SiloPort} or gateway port {cluster.GatewayPort}: already in use on this host ({e.Message})", e);
+        }
     }
 
     /// <summary>A client connected to the cluster's gateways (found in the membership table).</summary>

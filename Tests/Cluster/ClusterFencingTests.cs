@@ -76,6 +76,10 @@ public sealed class ClusterFencingTests(ClusterFixture cluster, ITestOutputHelpe
             Assert.True(thawed.ExitCode == FailFastExit, $"exit {thawed.ExitCode}: {thawed.Stderr}");
             Assert.Contains(ToldDead, thawed.Stderr);
             Assert.Empty(WritesBy(env, "frozen"));
+            // The audit sees writes: the other silo's, of the run it took over among them.
+            Assert.Contains(WritesBy(env, "other"), w => w.StartsWith("orleans_grain_state UPDATE", StringComparison.Ordinal));
+            Assert.Contains(WritesBy(env, "other"), w => w.StartsWith("runs UPDATE", StringComparison.Ordinal) && w.Contains("\"state\": \"completed\"", StringComparison.Ordinal)
+                && w.Contains($"\"point\": {held.Point},", StringComparison.Ordinal) && w.Contains($"\"replicate\": {held.Replicate},", StringComparison.Ordinal));
             Assert.True(stopped[0].ExitCode == 130, stopped[0].Stderr);
             AssertEveryStepReportedOnce(env, points: 2, replicates: 4, steps: [0, 1000, 2000, 3000]);
             Assert.Equal(reference, Results(dir, env));
