@@ -17,21 +17,29 @@ internal static class SiloTable
 
     public static void Write(IReadOnlyList<MemberSilo> members, IReadOnlyList<SiloSlots> slots, IReadOnlyList<RunningRun> running, string? sweep, DateTimeOffset now)
     {
+        var lines = Lines(members, slots, running, sweep, now).ToArray();
+        if (lines.Length == 0) return;
+        Console.WriteLine();
+        foreach (var line in lines) Console.WriteLine(line);
+    }
+
+    /// <summary>The table's lines, its header first; none when no silo is shown.</summary>
+    internal static IEnumerable<string> Lines(IReadOnlyList<MemberSilo> members, IReadOnlyList<SiloSlots> slots, IReadOnlyList<RunningRun> running, string? sweep, DateTimeOffset now)
+    {
         var shown = members.Where(m => m.Status == SiloStatus.Active || (m.LastAlive ?? m.StartedAt) >= now - ShownFor).ToArray();
-        if (shown.Length == 0) return;
+        if (shown.Length == 0) yield break;
         var recorded = slots.ToDictionary(s => s.Silo);
         // The catalog names a run's silo by name; of several incarnations of one name (a restart) the live one trains it.
         var trainer = shown.GroupBy(m => m.Silo).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Status == SiloStatus.Dead).ThenByDescending(m => m.StartedAt).First());
         var training = running.Where(r => r.Silo is not null && (sweep is null || r.Run.Sweep == sweep)).ToLookup(r => r.Silo!);
-        Console.WriteLine();
-        Console.WriteLine("silo\tstate\tslots\tdevice\ttraining\tlast alive (UTC)\truns");
+        yield return "silo\tstate\tslots\tdevice\ttraining\tlast alive (UTC)\truns";
         foreach (var member in shown)
         {
             var runs = trainer[member.Silo] == member ? training[member.Silo].Select(r => r.Run.ToString()).ToArray() : [];
             var record = recorded.GetValueOrDefault(member.Silo);
-            Console.WriteLine(string.Join('\t', member.Silo, State(member.Status), record?.Slots.ToString(CultureInfo.InvariantCulture) ?? "-", record?.Device ?? "-",
+            yield return string.Join('\t', member.Silo, State(member.Status), record?.Slots.ToString(CultureInfo.InvariantCulture) ?? "-", record?.Device ?? "-",
                 runs.Length, member.LastAlive?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-",
-                runs.Length == 0 ? "-" : string.Join(' ', runs)));
+                runs.Length == 0 ? "-" : string.Join(' ', runs));
         }
     }
 
