@@ -86,6 +86,7 @@ internal static class SiloCommand
         var ledger = InstrumentedLedger.Wrap(stores.Ledger);
         var host = await ClusterHosting.StartSiloAsync(settings.Stores.Ledger!, ledger, InstrumentedBlobStore.Wrap(stores.Blobs), options, cluster,
             settings.Lifecycle.GracePeriod, cancel).ConfigureAwait(false);
+        health.AlsoReadyWhen(OrleansReadiness.Of(host.Services).NotReady);
         using var stopBeat = new CancellationTokenSource();
         var beat = HealthBeat.RunAsync(health, ledger, stopBeat.Token);
         try

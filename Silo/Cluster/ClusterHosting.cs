@@ -35,6 +35,7 @@ public static class ClusterHosting
         {
             Identify(silo.Services, cluster);
             silo.ConfigureEndpoints(cluster.AdvertisedAddress ?? HostAddress(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            KubernetesHosting.UseWhenInPod(silo, cluster, options.Name);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = cluster.ProbeTimeout;
