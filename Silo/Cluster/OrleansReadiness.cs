@@ -6,8 +6,8 @@ namespace OrleansSweeps.Silo.Cluster;
 /// <summary>
 /// Orleans' own view of a silo's health, for its readiness probe: the silo is <see cref="SiloStatus.Active"/> in the
 /// membership (not Joining, ShuttingDown, Stopping or Dead), and every <see cref="IHealthCheckParticipant"/> the runtime
-/// registers (the membership agent's and table manager's timers, the cluster health monitor, the activation
-/// collector, …) answers healthy: the checks Orleans' own watchdog runs. Orleans 10.4.2 has no
+/// registers answers healthy (in 10.4.2: the membership agent's I-am-alive timer, the membership table manager's
+/// refresh timer and the cluster health monitor): the checks Orleans' own watchdog runs. Orleans 10.4.2 has no
 /// Microsoft.Extensions.Diagnostics.HealthChecks integration; these are what it exposes. Readiness only: a liveness
 /// restart because PostgreSQL was slow for a while would only add a rejoin to the outage.
 /// </summary>
