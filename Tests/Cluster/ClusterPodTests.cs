@@ -28,16 +28,15 @@ public sealed class ClusterPodTests(ClusterFixture cluster)
         Assert.Contains("in pod silo-0: --name 'worker-a' differs from the pod's name", error);
     }
 
-    private Dictionary<string, string> InPod() => new(cluster.NewStores())
+    /// <summary>The shared stores, and a pod's variables with an API server that is not there.</summary>
+    private Dictionary<string, string> InPod()
     {
-        ["POD_NAME"] = "silo-0",
-        ["POD_NAMESPACE"] = "sweeps",
-        ["POD_IP"] = "127.0.0.1",
-        ["ORLEANS_CLUSTER_ID"] = "sweeps",
-        ["ORLEANS_SERVICE_ID"] = "sweeps",
-        [KubernetesPod.ApiServerVariable] = "127.0.0.1",
-        ["KUBERNETES_SERVICE_PORT"] = "1",
-    };
+        var env = new Dictionary<string, string>(cluster.NewStores());
+        foreach (var (name, value) in Silo.KubernetesHostingTests.Pod) env[name] = value;
+        env["POD_NAME"] = "silo-0";
+        env["KUBERNETES_SERVICE_PORT"] = "1";
+        return env;
+    }
 
     /// <summary>Runs the verb; asserts exit 1 with one error line within a minute, and returns that line.</summary>
     private static string Fails(IReadOnlyDictionary<string, string> env, params string[] args)

@@ -15,7 +15,8 @@ namespace OrleansSweeps.Tests.Silo;
 /// </summary>
 public sealed class KubernetesHostingTests
 {
-    private static readonly Dictionary<string, string> Pod = new()
+    /// <summary>What the Downward API and the kubelet give a silo pod (shared with the process-level ClusterPodTests).</summary>
+    internal static readonly Dictionary<string, string> Pod = new()
     {
         ["POD_NAME"] = "silo-1",
         ["POD_NAMESPACE"] = "sweeps",
