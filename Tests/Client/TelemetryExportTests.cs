@@ -55,12 +55,8 @@ public sealed class TelemetryExportTests
     {
         using var dir = new TempDirectory();
         using var receiver = new OtlpReceiver();
-        var spec = dir.Combine("spec.yaml");
-        File.WriteAllText(spec, Spec);
-        var environment = Without(OtelVariables());
-        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint;
-        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-        environment["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
+        var spec = WriteSpec(dir);
+        var environment = ExportingTo(receiver);
         environment["OTEL_RESOURCE_ATTRIBUTES"] = "deployment.environment=test";
 
         var result = Cli.Run(dir.Path, environment, "run", spec, "--home", dir.Combine("h"), "--id", "s", "--slots", "2", "--checkpoint-interval", "0");
@@ -111,14 +107,9 @@ public sealed class TelemetryExportTests
     {
         using var dir = new TempDirectory();
         using var receiver = new OtlpReceiver();
-        var spec = dir.Combine("spec.yaml");
-        File.WriteAllText(spec, Spec);
-        var environment = Without(OtelVariables());
-        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint;
-        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-        environment["OTEL_METRIC_EXPORT_INTERVAL"] = "200";
+        var spec = WriteSpec(dir);
 
-        var result = Cli.Run(dir.Path, environment, "run", spec, "--home", dir.Combine("h"), "--id", "s", "--slots", "2");
+        var result = Cli.Run(dir.Path, ExportingTo(receiver), "run", spec, "--home", dir.Combine("h"), "--id", "s", "--slots", "2");
         Assert.True(result.ExitCode == 0, result.Stderr);
 
         // Orleans' Meter, with every instrument the dashboards query, beside the product's.
@@ -141,8 +132,7 @@ public sealed class TelemetryExportTests
         using var dir = new TempDirectory();
         // On the default OTLP/HTTP port when it is free: an exporter started with defaults would post here.
         using var receiver = TryDefaultPort() ?? new OtlpReceiver();
-        var spec = dir.Combine("spec.yaml");
-        File.WriteAllText(spec, Spec);
+        var spec = WriteSpec(dir);
         var environment = Without(OtelVariables());
         // Settings without an endpoint turn nothing on.
         environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
@@ -179,6 +169,23 @@ public sealed class TelemetryExportTests
         {
             return null;
         }
+    }
+
+    private static string WriteSpec(TempDirectory dir)
+    {
+        var spec = dir.Combine("spec.yaml");
+        File.WriteAllText(spec, Spec);
+        return spec;
+    }
+
+    /// <summary>The child's environment: this process's OTEL_* variables blanked, OTLP/HTTP to <paramref name="receiver"/>, metrics every 500 ms.</summary>
+    private static Dictionary<string, string> ExportingTo(OtlpReceiver receiver)
+    {
+        var environment = Without(OtelVariables());
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint;
+        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        environment["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
+        return environment;
     }
 
     /// <summary>The OTEL_* variables of this process (blanked in the child's environment: empty counts as unset).</summary>
