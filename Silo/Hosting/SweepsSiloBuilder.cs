@@ -40,7 +40,7 @@ public static class SweepsSiloBuilder
         services.AddSingleton<ISweepSite, SiloSweepSite>();
         services.AddSingleton<IAggregateSite, SiloAggregateSite>();
         services.AddPlacementDirector<SlotPlacementStrategy, SlotPlacementDirector>();
-        Telemetry.OrleansTelemetry.AddOrleansTelemetry(silo);
+        silo.AddOrleansTelemetry();
         return silo;
     }
 }
