@@ -17,7 +17,8 @@ namespace OrleansSweeps.Silo.Blobs.Azure;
 /// The secret (account key, SAS signature, token) never leaves the SDK's clients: <see cref="ToString"/> and
 /// every message name the account, the endpoint and the container, and parse errors name the field at fault.
 /// </summary>
-public sealed class AzureBlobAccess
+public sealed class AzureBlobAccess(AzureBlobCredential credential, string source, Uri serviceEndpoint, string accountName, string container,
+    Func<BlobClientOptions, BlobContainerClient> connect, DateTimeOffset? sasExpiry = null)
 {
     public const string Prefix = "azure:";
 
@@ -27,35 +28,20 @@ public sealed class AzureBlobAccess
     /// <summary>The Azure tools' own variable, read when <see cref="ConnectionVariable"/> is unset.</summary>
     public const string AzureConnectionVariable = "AZURE_STORAGE_CONNECTION_STRING";
 
-    private readonly Func<BlobClientOptions, BlobContainerClient> _connect;
-
-    private AzureBlobAccess(AzureBlobCredential credential, string source, Uri serviceEndpoint, string accountName, string container,
-        Func<BlobClientOptions, BlobContainerClient> connect, DateTimeOffset? sasExpiry = null)
-    {
-        ValidateContainer(container);
-        Credential = credential;
-        Source = source;
-        ServiceEndpoint = serviceEndpoint;
-        AccountName = accountName;
-        Container = container;
-        SasExpiry = sasExpiry;
-        _connect = connect;
-    }
-
-    public AzureBlobCredential Credential { get; }
+    public AzureBlobCredential Credential { get; } = credential;
 
     /// <summary>Where the credential comes from, for messages: "$SWEEPS_BLOB_CONNECTION", "DefaultAzureCredential", "the SAS in the URL".</summary>
-    public string Source { get; }
+    public string Source { get; } = source;
 
     /// <summary>The blob service's address, without any query (so without a SAS).</summary>
-    public Uri ServiceEndpoint { get; }
+    public Uri ServiceEndpoint { get; } = serviceEndpoint;
 
-    public string AccountName { get; }
+    public string AccountName { get; } = accountName;
 
-    public string Container { get; }
+    public string Container { get; } = ValidContainer(container);
 
     /// <summary>When a SAS stops being valid (its <c>se</c> field); null for other credentials.</summary>
-    public DateTimeOffset? SasExpiry { get; }
+    public DateTimeOffset? SasExpiry { get; } = sasExpiry;
 
     /// <summary>Whether <paramref name="blobs"/> names Azure Blob Storage (else it is a directory).</summary>
     public static bool Names(string blobs) =>
@@ -130,15 +116,14 @@ public sealed class AzureBlobAccess
     /// <summary>"account 'a' at https://a.blob.core.windows.net/, container 'c'": never a secret.</summary>
     public override string ToString() => $"account '{AccountName}' at {ServiceEndpoint}, container '{Container}'";
 
-    internal BlobContainerClient Connect(BlobClientOptions options) => _connect(options);
+    internal BlobContainerClient Connect(BlobClientOptions options) => connect(options);
 
     /// <summary>3 to 63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (Azure's rule).</summary>
-    private static void ValidateContainer(string container)
-    {
-        if (container.Length is < 3 or > 63 || !container.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
-            || container.StartsWith('-') || container.EndsWith('-') || container.Contains("--", StringComparison.Ordinal))
-            throw new FormatException($"container '{container}': 3 to 63 lower-case letters, digits and single hyphens, not at either end");
-    }
+    private static string ValidContainer(string container) =>
+        container.Length is < 3 or > 63 || !container.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+            || container.StartsWith('-') || container.EndsWith('-') || container.Contains("--", StringComparison.Ordinal)
+            ? throw new FormatException($"container '{container}': 3 to 63 lower-case letters, digits and single hyphens, not at either end")
+            : container;
 
     private static (string Variable, string Value)? ConnectionString(Func<string, string?> environment)
     {

@@ -10,14 +10,17 @@ namespace OrleansSweeps.Silo.Blobs.Azure;
 /// </summary>
 public sealed class AzureBlobUrl
 {
-    private AzureBlobUrl(Uri containerUriWithSas, Uri containerUri, Uri serviceEndpoint, string accountName, string container, BlobSasQueryParameters? sas)
+    private AzureBlobUrl(Uri containerUriWithSas, BlobUriBuilder parts)
     {
         ContainerUriWithSas = containerUriWithSas;
-        ContainerUri = containerUri;
-        ServiceEndpoint = serviceEndpoint;
-        AccountName = accountName;
-        Container = container;
-        Sas = sas;
+        AccountName = parts.AccountName;
+        Container = parts.BlobContainerName;
+        Sas = parts.Sas is { Signature.Length: > 0 } ? parts.Sas : null;
+        parts.Sas = null;
+        parts.Query = null;
+        ContainerUri = parts.ToUri();
+        parts.BlobContainerName = null;
+        ServiceEndpoint = WithoutQuery(parts.ToUri());
     }
 
     /// <summary>The URL as given, SAS included: only for the SDK's client, never for a message.</summary>
@@ -44,13 +47,7 @@ public sealed class AzureBlobUrl
         if (string.IsNullOrEmpty(parts.AccountName)) throw new FormatException($"{shown}: no storage account in the URL");
         if (string.IsNullOrEmpty(parts.BlobContainerName)) throw new FormatException($"{shown}: no container in the URL (…/CONTAINER)");
         if (!string.IsNullOrEmpty(parts.BlobName)) throw new FormatException($"{shown}: the URL names a blob; give the container's URL");
-        var sas = parts.Sas is { Signature: { Length: > 0 } } ? parts.Sas : null;
-        var container = parts.BlobContainerName;
-        parts.Sas = null;
-        parts.Query = null;
-        var containerUri = parts.ToUri();
-        parts.BlobContainerName = null;
-        return new AzureBlobUrl(uri, containerUri, WithoutQuery(parts.ToUri()), parts.AccountName, container, sas);
+        return new AzureBlobUrl(uri, parts);
     }
 
     /// <summary><paramref name="uri"/> without its query (where a SAS would be).</summary>
