@@ -35,6 +35,15 @@ public sealed class AzureBlobStoreTests(AzuriteServer azurite) : BlobStoreContra
         Assert.Null(await Store.PutAsync("sweeps/s/big.bin", content, BlobCondition.CreateOnly));
     }
 
+    [Fact]
+    public async Task A_blob_of_exactly_one_block_goes_up_in_one_request()
+    {
+        await Store.PutAsync("sweeps/s/vector.bin", new byte[4 << 20]);
+
+        Assert.Equal(1, _http.Count("PUT", "/sweeps/s/vector.bin"));
+        Assert.Equal(4 << 20, (await Store.GetAsync("sweeps/s/vector.bin"))!.Content.Length);
+    }
+
     [Theory]
     [InlineData((4 << 20) - 10, 20)] // across the first block boundary
     [InlineData((4 << 20) - 1, (4 << 20) + 2)] // spans all of the second block and into the third

@@ -52,8 +52,8 @@ public sealed partial class AzureBlobStore : IBlobStore
         var blob = BlobOf(key);
         try
         {
-            var answer = (await blob.DownloadContentAsync(cancel).ConfigureAwait(false)).Value;
-            return new Blob(answer.Content.ToArray(), answer.Details.ETag.ToString());
+            var (content, etag) = await DownloadAsync(blob, null, cancel).ConfigureAwait(false);
+            return new Blob(content, etag);
         }
         catch (RequestFailedException e) when (AzureBlobFailures.IsMissingBlob(e))
         {
@@ -73,8 +73,7 @@ public sealed partial class AzureBlobStore : IBlobStore
         var blob = BlobOf(key);
         try
         {
-            var range = new BlobDownloadOptions { Range = new HttpRange(offset, length) };
-            return (await blob.DownloadContentAsync(range, cancel).ConfigureAwait(false)).Value.Content.ToArray();
+            return (await DownloadAsync(blob, new HttpRange(offset, length), cancel).ConfigureAwait(false)).Content;
         }
         catch (RequestFailedException e) when (AzureBlobFailures.IsMissingBlob(e))
         {
@@ -110,6 +109,19 @@ public sealed partial class AzureBlobStore : IBlobStore
         {
             throw _failures.From(e, $"delete '{key}'");
         }
+    }
+
+    /// <summary>
+    /// The blob (or <paramref name="range"/> of it) and its ETag, from one GET read straight into an array of the
+    /// answer's length: the SDK's DownloadContent grows a buffer and copies it again, half the speed for 4 MiB.
+    /// </summary>
+    private static async Task<(byte[] Content, string ETag)> DownloadAsync(BlobClient blob, HttpRange? range, CancellationToken cancel)
+    {
+        var options = new BlobDownloadOptions { Range = range ?? default };
+        using var answer = (await blob.DownloadStreamingAsync(options, cancel).ConfigureAwait(false)).Value;
+        var content = new byte[answer.Details.ContentLength];
+        await answer.Content.ReadExactlyAsync(content, cancel).ConfigureAwait(false);
+        return (content, answer.Details.ETag.ToString());
     }
 
     /// <summary>The blob's properties (ETag, metadata), or null when there is no blob.</summary>
