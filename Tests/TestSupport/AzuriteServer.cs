@@ -18,11 +18,19 @@ namespace OrleansSweeps.Tests.TestSupport;
 public sealed partial class AzuriteServer : IDisposable
 {
     private readonly TempDirectory _data = new();
+    private readonly string[] _tls;
     private Process? _process;
 
     public AzuriteServer()
+        : this(entra: false)
+    {
+    }
+
+    /// <summary>With <paramref name="entra"/>, Azurite serves https and accepts Microsoft Entra tokens too (<see cref="EntraAccess"/>).</summary>
+    public AzuriteServer(bool entra)
     {
         Port = FreePort();
+        _tls = entra ? EntraArguments() : [];
         Start();
     }
 
@@ -35,7 +43,7 @@ public sealed partial class AzuriteServer : IDisposable
 
     public const string DevelopmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    public Uri BlobEndpoint => new($"http://127.0.0.1:{Port}/{DevelopmentAccount}");
+    public Uri BlobEndpoint => new($"{(_tls.Length > 0 ? "https" : "http")}://127.0.0.1:{Port}/{DevelopmentAccount}");
 
     /// <summary>The connection string a user would put in SWEEPS_BLOB_CONNECTION for this server.</summary>
     public string ConnectionString =>
@@ -82,7 +90,8 @@ public sealed partial class AzuriteServer : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), "--location", _data.Path, "--silent", "--disableTelemetry", "--skipApiVersionCheck" })
+        string[] args = ["--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), "--location", _data.Path, "--silent", "--disableTelemetry", "--skipApiVersionCheck", .. _tls];
+        foreach (var arg in args)
             start.ArgumentList.Add(arg);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         _process = Process.Start(start)!;

@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 
@@ -95,14 +96,17 @@ public sealed class AzureBlobAccess(AzureBlobCredential credential, string sourc
             options => new BlobServiceClient(connectionString, options).GetBlobContainerClient(container));
     }
 
-    /// <summary>A container URL without a SAS: Microsoft Entra tokens from <see cref="DefaultAzureCredential"/>.</summary>
-    public static AzureBlobAccess FromAccountUrl(AzureBlobUrl url)
+    /// <summary>
+    /// A container URL without a SAS: Microsoft Entra tokens from <paramref name="credential"/>, by default a
+    /// <see cref="DefaultAzureCredential"/> made at connection.
+    /// </summary>
+    public static AzureBlobAccess FromAccountUrl(AzureBlobUrl url, TokenCredential? credential = null)
     {
         if (url.ContainerUri.Scheme != Uri.UriSchemeHttps)
             throw new FormatException($"{url.ContainerUri}: Microsoft Entra tokens are only sent over https; for Azurite give azure:{url.Container} "
                 + $"and its connection string in {ConnectionVariable}");
         return new AzureBlobAccess(AzureBlobCredential.AzureIdentity, nameof(DefaultAzureCredential), url.ServiceEndpoint, url.AccountName, url.Container,
-            options => new BlobContainerClient(url.ContainerUri, new DefaultAzureCredential(), options));
+            options => new BlobContainerClient(url.ContainerUri, credential ?? new DefaultAzureCredential(), options));
     }
 
     /// <summary>A container URL that carries a SAS.</summary>
