@@ -43,7 +43,7 @@ public sealed class AzureBlobStoreEntraTests(AzureBlobStoreEntraTests.Server azu
     /// <summary>One Azurite with https and OAuth for the class.</summary>
     public sealed class Server : IDisposable
     {
-        public AzuriteServer Azurite { get; } = new(entra: true);
+        public AzuriteServer Azurite { get; } = AzuriteServer.WithEntra();
 
         public void Dispose() => Azurite.Dispose();
     }

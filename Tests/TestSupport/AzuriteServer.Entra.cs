@@ -14,6 +14,9 @@ namespace OrleansSweeps.Tests.TestSupport;
 /// </summary>
 public sealed partial class AzuriteServer
 {
+    /// <summary>A server that serves https and accepts Microsoft Entra tokens besides the account key.</summary>
+    public static AzuriteServer WithEntra() => new(entra: true);
+
     /// <summary>The container's URL on this server, signed in with <paramref name="credential"/>.</summary>
     public AzureBlobAccess EntraAccess(string container, TokenCredential credential) =>
         AzureBlobAccess.FromAccountUrl(AzureBlobUrl.Parse($"{BlobEndpoint}/{container}"), credential);

@@ -27,7 +27,7 @@ public sealed partial class AzuriteServer : IDisposable
     }
 
     /// <summary>With <paramref name="entra"/>, Azurite serves https and accepts Microsoft Entra tokens too (<see cref="EntraAccess"/>).</summary>
-    public AzuriteServer(bool entra)
+    private AzuriteServer(bool entra)
     {
         Port = FreePort();
         _tls = entra ? EntraArguments() : [];
