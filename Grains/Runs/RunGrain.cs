@@ -74,20 +74,22 @@ public sealed partial class RunGrain(
             DeactivateOnIdle();
             return RunAdmission.NoSlot;
         }
+        RunSpec spec;
         try
         {
             await Claim();
+            spec = await site.SpecAsync(_id);
+            await site.StartedAsync(_id);
+            if (site.ReminderPeriod is { } period) await this.RegisterOrUpdateReminder(WakeReminder, period, period);
         }
         catch
         {
+            // Nothing trains: the slot goes back, and the next start is a fresh activation that reads the state anew.
             site.ReleaseSlot(_id);
             DeactivateOnIdle();
             throw;
         }
-        var spec = await site.SpecAsync(_id);
         var device = site.DeviceFor(spec);
-        await site.StartedAsync(_id);
-        if (site.ReminderPeriod is { } period) await this.RegisterOrUpdateReminder(WakeReminder, period, period);
         DelayDeactivation(KeepActive);
         var training = new Training(new CancellationTokenSource(), new CancellationTokenSource());
         _training = training;
