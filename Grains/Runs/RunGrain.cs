@@ -74,20 +74,22 @@ public sealed partial class RunGrain(
             DeactivateOnIdle();
             return RunAdmission.NoSlot;
         }
+        RunSpec spec;
         try
         {
             await Claim();
+            spec = await site.SpecAsync(_id);
+            await site.StartedAsync(_id);
+            if (site.ReminderPeriod is { } period) await this.RegisterOrUpdateReminder(WakeReminder, period, period);
         }
         catch
         {
+            // Nothing trains: the slot goes back, and the next start is a fresh activation that reads the state anew.
             site.ReleaseSlot(_id);
             DeactivateOnIdle();
             throw;
         }
-        var spec = await site.SpecAsync(_id);
         var device = site.DeviceFor(spec);
-        await site.StartedAsync(_id);
-        if (site.ReminderPeriod is { } period) await this.RegisterOrUpdateReminder(WakeReminder, period, period);
         DelayDeactivation(KeepActive);
         var training = new Training(new CancellationTokenSource(), new CancellationTokenSource());
         _training = training;
@@ -136,7 +138,10 @@ public sealed partial class RunGrain(
         using var data = site.AcquireData(_id, spec, device);
         try
         {
-            return activation.Activate(data.Plan, data.Test, drain);
+            var outcome = activation.Activate(data.Plan, data.Test, drain);
+            // Told on this thread, inside the run's trace span, which the outcome is recorded on.
+            if (!outcome.LeaseLost) site.Events.RunFinished(_id, outcome);
+            return outcome;
         }
         catch (OperationCanceledException) when (drain.IsCancellationRequested)
         {
@@ -159,8 +164,7 @@ public sealed partial class RunGrain(
                 _ => new RunEnd(_id.ToString(), RunEndKind.Completed),
             };
             if (outcome is { LeaseLost: true }) site.Warn($"{_id}: a newer activation owns the run; this one stopped without writing more");
-            else if (outcome is not null) site.Events.RunFinished(_id, outcome);
-            else await site.StoppedAsync(_id);
+            else if (outcome is null) await site.StoppedAsync(_id);
             if (end.Kind is not RunEndKind.Stopped) await ForgetReminder();
         }
         catch (Exception e)

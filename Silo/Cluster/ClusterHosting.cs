@@ -12,6 +12,7 @@ using OrleansSweeps.Silo.Cluster.Postgres;
 using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Silo.Ledger;
 using OrleansSweeps.Silo.Sites;
+using OrleansSweeps.Silo.Telemetry;
 
 namespace OrleansSweeps.Silo.Cluster;
 
@@ -35,6 +36,7 @@ public static class ClusterHosting
         {
             Identify(silo.Services, cluster);
             silo.ConfigureEndpoints(cluster.AdvertisedAddress ?? HostAddress(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            KubernetesHosting.UseWhenInPod(silo, cluster, options.Name);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = cluster.ProbeTimeout;
@@ -74,6 +76,7 @@ public static class ClusterHosting
         {
             Identify(client.Services, cluster);
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connection));
+            client.AddOrleansTelemetry();
         });
         var host = builder.Build();
         await host.StartAsync(cancel).ConfigureAwait(false);

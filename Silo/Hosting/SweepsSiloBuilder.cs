@@ -41,6 +41,7 @@ public static class SweepsSiloBuilder
         services.AddSingleton<ISweepSite, SiloSweepSite>();
         services.AddSingleton<IAggregateSite, SiloAggregateSite>();
         services.AddPlacementDirector<SlotPlacementStrategy, SlotPlacementDirector>();
+        silo.AddOrleansTelemetry();
         return silo;
     }
 }
