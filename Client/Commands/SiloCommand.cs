@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansSweeps.Client.Hosting;
-using OrleansSweeps.Contracts.Grains;
-using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Grains.Placement;
 using OrleansSweeps.Silo.Activation;
