@@ -75,7 +75,8 @@ RUN groupadd --gid 10001 sweeps \
  && mkdir -p /var/lib/sweeps && chown 10001:10001 /var/lib/sweeps
 WORKDIR /var/lib/sweeps
 USER 10001:10001
-EXPOSE 8080
+# Silo to silo, client gateway (Orleans), health endpoints.
+EXPOSE 11111 30000 8080
 # The `sweeps` console; the default verb is `silo` (the StatefulSet passes `silo …` as its arguments).
 ENTRYPOINT ["dotnet", "/app/sweeps.dll"]
 CMD ["silo"]

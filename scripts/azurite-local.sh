@@ -4,6 +4,7 @@
 #                                               wait until it listens, print the SWEEPS_BLOB_CONNECTION to export
 #   scripts/azurite-local.sh stop DIR           stop it gracefully (SIGTERM; it saves its data), SIGKILL after 10 s
 # PORT defaults to 10000. The account is Azurite's well-known development account (devstoreaccount1).
+# --skipApiVersionCheck: the Azure SDK speaks a newer service version than Azurite knows.
 # Azurite comes from scripts/fetch-azurite.sh (run by scripts/setup.sh).
 set -euo pipefail
 
@@ -22,7 +23,7 @@ case "$action" in
     "$(dirname "$0")/fetch-azurite.sh"
     mkdir -p "$dir/data"
     "$azurite_dir/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$port" --location "$dir/data" \
-      --silent --disableTelemetry >"$dir/azurite.log" 2>&1 &
+      --silent --disableTelemetry --skipApiVersionCheck >"$dir/azurite.log" 2>&1 &
     echo $! >"$pidfile"
     for _ in $(seq 1 150); do
       if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then

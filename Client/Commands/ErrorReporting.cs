@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Silo.Hosting;
@@ -30,7 +31,9 @@ internal static class ErrorReporting
             Console.Error.WriteLine("interrupted: checkpoints saved; run the same command again to continue");
             return ExitCodes.Interrupted;
         }
-        catch (Exception e) when (e is NativeException or InvalidDataException or IOException or InvalidOperationException or UnauthorizedAccessException)
+        // Orleans' own (a cluster with no gateway, a silo that stopped answering) and its timed-out calls are failures too.
+        catch (Exception e) when (e is NativeException or InvalidDataException or IOException or InvalidOperationException or UnauthorizedAccessException
+                                      or OrleansException or TimeoutException)
         {
             return Fail(e.Message, ExitCodes.Failed);
         }

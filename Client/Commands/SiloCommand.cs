@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansSweeps.Client.Hosting;
-using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Grains.Placement;
 using OrleansSweeps.Silo.Activation;
@@ -29,7 +28,7 @@ internal static class SiloCommand
     public static Command Create()
     {
         var hosting = new HostingOptions();
-        var name = new Option<string?>("--name") { Description = "This silo's name in the cluster (default: host name and process id)" };
+        var name = new Option<string?>("--name") { Description = "This silo's name in the cluster (default: host name and process id; in a pod, the pod's name)" };
         var siloPort = new Option<int?>("--silo-port") { Description = "Silo-to-silo port (default 11111; 0: a free one)" };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Client gateway port (default 30000; 0: a free one)" };
         var advertise = new Option<string?>("--advertise") { Description = "IP address other silos and clients reach this one at (default: the host's first non-loopback IPv4)" };
@@ -70,7 +69,7 @@ internal static class SiloCommand
             var device = settings.Device ?? (NativeRuntime.CudaDeviceCount() > 0 ? DeviceKind.Cuda : DeviceKind.Cpu);
             var serves = SlotMetadata.KindOf(device);
             var slots = settings.Slots ?? (serves == DeviceKind.Cuda ? Math.Max(1, NativeRuntime.CudaDeviceCount()) : Environment.ProcessorCount);
-            var options = EmbeddedSilo.SiloOptions(settings with { Device = device, Slots = slots }, observer: null) with { Serves = serves, Name = name };
+            var options = EmbeddedSilo.SiloOptions(settings with { Device = device, Slots = slots }, observer: null) with { Serves = serves, Name = name ?? DefaultName() };
             return Blocking.Wait(ServeAsync(stores, settings, options, cluster, cancel));
         }
         finally
@@ -79,6 +78,13 @@ internal static class SiloCommand
         }
     }
 
+    /// <summary>
+    /// What <c>--name</c> defaults to: the host name and process id, unique on one host and readable in <c>sweeps status</c>;
+    /// none in a pod, where Orleans' Kubernetes hosting names the silo after the pod.
+    /// </summary>
+    private static string? DefaultName() =>
+        KubernetesPod.From(Environment.GetEnvironmentVariable) is null ? $"{Environment.MachineName}-{Environment.ProcessId}" : null;
+
     private static async Task<int> ServeAsync(SweepStores stores, SiloSettings settings, SweepsSiloOptions options, ClusterSettings cluster, CancellationToken cancel)
     {
         var health = new SiloHealth();
@@ -86,36 +92,30 @@ internal static class SiloCommand
         var ledger = InstrumentedLedger.Wrap(stores.Ledger);
         var host = await ClusterHosting.StartSiloAsync(settings.Stores.Ledger!, ledger, InstrumentedBlobStore.Wrap(stores.Blobs), options, cluster,
             settings.Lifecycle.GracePeriod, cancel).ConfigureAwait(false);
+        health.AlsoReadyWhen(OrleansReadiness.Of(host.Services).NotReady);
+        var slots = host.Services.GetRequiredService<SlotPool>(); // resolved now: the host is disposed before its abandoned runs are read
         using var stopBeat = new CancellationTokenSource();
         var beat = HealthBeat.RunAsync(health, ledger, stopBeat.Token);
+        var driving = Task.CompletedTask;
         try
         {
             Console.WriteLine($"silo {options.Name ?? Environment.MachineName}: {options.Slots} slot(s) on {options.Device}, serving runs that need {options.Serves}; " +
                 $"silo port {cluster.SiloPort}, gateway {cluster.GatewayPort}; {stores.Description}");
-            await DriveActiveSweepsAsync(ledger, host.Services.GetRequiredService<IGrainFactory>(), cancel).ConfigureAwait(false);
+            driving = ActiveSweeps.DriveAsync(ledger, host.Services.GetRequiredService<IGrainFactory>(), options.Warn, cancel);
             await Task.Delay(Timeout.Infinite, cancel).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         finally
         {
             health.StartedDraining();
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await driving.ConfigureAwait(false);
             await stopBeat.CancelAsync().ConfigureAwait(false);
             await beat.ConfigureAwait(false);
             host.Dispose();
         }
-        var abandoned = host.Services.GetRequiredService<SlotPool>().Abandoned;
+        var abandoned = slots.Abandoned;
         if (abandoned.Count > 0) throw new DrainTimeoutException(settings.Lifecycle.GracePeriod, abandoned.Select(r => r.ToString()).ToArray());
         Console.Error.WriteLine("silo stopped: its runs checkpointed and go on elsewhere");
         return ExitCodes.Interrupted;
-    }
-
-    /// <summary>Sweeps submitted while no silo was up, or whose grain's reminder has not fired yet, are driven now.</summary>
-    private static async Task DriveActiveSweepsAsync(ILedger ledger, IGrainFactory grains, CancellationToken cancel)
-    {
-        foreach (var sweep in await ledger.ListSweepsAsync(cancel).ConfigureAwait(false))
-        {
-            if (sweep.State != SweepState.Active || (sweep.RunsFinished && sweep.Aggregates.Ready + sweep.Aggregates.Running == 0)) continue;
-            await grains.GetGrain<ISweepGrain>(sweep.Sweep).Drive().ConfigureAwait(false);
-        }
     }
 }

@@ -1,12 +1,19 @@
 using System.CommandLine;
+using Orleans.Runtime;
 using OrleansSweeps.Client.Display;
 using OrleansSweeps.Silo.Activation;
+using OrleansSweeps.Silo.Cluster;
+using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Ledger.Postgres;
 using OrleansSweeps.Silo.Storage;
 
 namespace OrleansSweeps.Client.Commands;
 
-/// <summary><c>sweeps status [SWEEP] [--home DIR | --ledger L --blobs B]</c>: runs and aggregates by state, per sweep.</summary>
+/// <summary>
+/// <c>sweeps status [SWEEP] [--home DIR | --ledger L --blobs B]</c>: runs and aggregates by state, per sweep; then the
+/// silos (a cluster's from Orleans' membership table; a home's while a process runs a silo on it) and what each trains.
+/// </summary>
 internal static class StatusCommand
 {
     public static Command Create()
@@ -34,12 +41,33 @@ internal static class StatusCommand
                 Console.WriteLine(string.Join('\t', s.Sweep, state, s.Points, $"{s.Runs.Completed + s.Runs.Failed}/{s.Runs.Total}",
                     s.Runs.Queued, s.Runs.Running, s.Runs.Failed, s.Aggregates.Completed, s.Aggregates.Ready + s.Aggregates.Running));
             }
-            SiloTable.Write(Blocking.Wait(stores.Ledger.ListSilosAsync()), Blocking.Wait(stores.Ledger.ListRunningAsync()), sweep);
+            var slots = Blocking.Wait(stores.Ledger.ListSiloSlotsAsync());
+            var running = Blocking.Wait(stores.Ledger.ListRunningAsync());
+            SiloTable.Write(Members(stores, settings, slots, running), slots, running, sweep, DateTimeOffset.UtcNow);
             return ExitCodes.Ok;
         }
         finally
         {
             Blocking.Wait(stores.DisposeAsync().AsTask());
         }
+    }
+
+    /// <summary>
+    /// A cluster's silos are Orleans' to list. A home has no membership table: while a process holds its lock, the silo
+    /// that started last (that process's) and those the catalog says train runs are active; otherwise none is.
+    /// Shared stores on a SQLite ledger are no cluster (a cluster needs PostgreSQL): no silos.
+    /// </summary>
+    private static IReadOnlyList<MemberSilo> Members(SweepStores stores, StoreSettings settings, IReadOnlyList<SiloSlots> slots, IReadOnlyList<RunningRun> running)
+    {
+        if (stores.Home is { } home)
+        {
+            if (!HomeLock.IsHeld(home.Root)) return [];
+            var started = slots.MaxBy(s => s.StartedAt);
+            return running.Select(r => r.Silo).Append(started?.Silo).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+                .Select(name => new MemberSilo(name, "", SiloStatus.Active, slots.FirstOrDefault(s => s.Silo == name)?.StartedAt ?? default, null))
+                .ToArray();
+        }
+        if (!PostgresConnectionString.IsPostgres(settings.Ledger ?? "")) return [];
+        return Blocking.Wait(ClusterMembers.ReadAsync(settings.Ledger!, new ClusterSettings().ClusterId, CancellationToken.None));
     }
 }

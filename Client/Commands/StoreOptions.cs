@@ -18,7 +18,8 @@ internal sealed class StoreOptions
 
     public Option<string?> Blobs { get; } = new("--blobs")
     {
-        Description = $"Shared blob store: azure:CONTAINER (connection string in $SWEEPS_BLOB_CONNECTION) or a directory; default ${StoreSettings.BlobsVariable}",
+        Description = "Shared blob store: azure:CONTAINER (connection string in $SWEEPS_BLOB_CONNECTION), https://ACCOUNT.blob.core.windows.net/CONTAINER "
+            + $"(DefaultAzureCredential, or a SAS query: best in ${StoreSettings.BlobsVariable}) or a directory; default ${StoreSettings.BlobsVariable}",
     };
 
     public void AddTo(Command command)

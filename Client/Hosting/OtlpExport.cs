@@ -8,7 +8,8 @@ using OrleansSweeps.Silo.Telemetry;
 namespace OrleansSweeps.Client.Hosting;
 
 /// <summary>
-/// OTLP export of the product's <see cref="SweepsTelemetry.Meter"/> and <see cref="SweepsTelemetry.Source"/>, set
+/// OTLP export of the product's <see cref="SweepsTelemetry.Meter"/> and <see cref="SweepsTelemetry.Source"/>, and of
+/// Orleans' Meter and ActivitySources (<see cref="OrleansTelemetry"/>) in a process that hosts a silo or client, set
 /// up from the standard environment variables and nothing else: traces when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or
 /// <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c> is set, metrics when it or <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c> is;
 /// the OpenTelemetry SDK reads the rest (<c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>…_HEADERS</c>, <c>…_TIMEOUT</c>,
@@ -55,10 +56,10 @@ public sealed class OtlpExport : IDisposable
             if (!named) resource.AddService(DefaultServiceName, serviceVersion: typeof(OtlpExport).Assembly.GetName().Version?.ToString());
         }
         var tracer = traces
-            ? Sdk.CreateTracerProviderBuilder().ConfigureResource(Resource).AddSource(SweepsTelemetry.Name).AddOtlpExporter().Build()
+            ? Sdk.CreateTracerProviderBuilder().ConfigureResource(Resource).AddSource(SweepsTelemetry.Name, OrleansTelemetry.ActivitySources).AddOtlpExporter().Build()
             : null;
         var meter = metrics
-            ? Sdk.CreateMeterProviderBuilder().ConfigureResource(Resource).AddMeter(SweepsTelemetry.Name).AddOtlpExporter().Build()
+            ? Sdk.CreateMeterProviderBuilder().ConfigureResource(Resource).AddMeter(SweepsTelemetry.Name, OrleansTelemetry.MeterName).AddOtlpExporter().Build()
             : null;
         return new OtlpExport(tracer, meter);
     }

@@ -1,18 +1,19 @@
 namespace OrleansSweeps.Grains.Runs;
 
 /// <summary>
-/// A run's lease as the grain sees it: every call is fenced by the lease's token in the ledger, so a holder
-/// that was replaced (its lease expired and another silo claimed the run) gets <c>false</c> and changes
-/// nothing. The silo adapts the ledger to this port; the grain never sees the ledger itself.
+/// The fence a run's activation writes through: every state change (reports, checkpoint records, the end) is
+/// accepted only while this activation still owns the run. Under Orleans the owner is the RunGrain activation whose
+/// ETag-checked state write succeeded last (<see cref="GrainRunFence"/>); a refused write (a newer activation owns the
+/// run) returns <c>false</c> and cancels <see cref="Lost"/>, and the activation stops writing.
 /// </summary>
 public interface IRunLease
 {
-    /// <summary>Cancelled when the silo learns the lease is gone (a renewal found another holder).</summary>
+    /// <summary>Cancelled once a write was refused: a newer activation owns the run.</summary>
     CancellationToken Lost { get; }
 
     /// <summary>
     /// Records the reports of several recorded steps at once, each exactly once per (run, step): a repeat is
-    /// ignored. False, with nothing recorded, when the lease is lost.
+    /// ignored. False, with nothing recorded, when a newer activation owns the run.
     /// </summary>
     bool ReportSteps(IReadOnlyList<(int Step, string Payload)> reports);
 
@@ -24,5 +25,5 @@ public interface IRunLease
     bool Fail(string reason);
 }
 
-/// <summary>The lease was lost: stop at once and write nothing more (the new holder redoes the work).</summary>
+/// <summary>The run is owned by a newer activation: stop at once and write nothing more (the new owner redoes the work).</summary>
 public sealed class LeaseLostException(string message) : Exception(message);

@@ -68,7 +68,10 @@ public sealed partial class RunGrain
         site.Events.RunTrained(_id);
         FreeSlot(training);
         fence.Trained();
-        return conclusion.Conclude();
+        var outcome = conclusion.Conclude();
+        // Told on this thread, inside the run's trace span, which the outcome is recorded on.
+        if (!outcome.LeaseLost) site.Events.RunFinished(_id, outcome);
+        return outcome;
     }
 
     /// <summary>Gives the slot back once per activation and counts its times (<see cref="IRunSite.Trained"/>); from the thread or the grain.</summary>

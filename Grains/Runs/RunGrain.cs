@@ -69,23 +69,23 @@ public sealed partial class RunGrain(
         }
         // A run in line takes its slot on its thread, when the slot is handed to it.
         var slotTaken = admission is RunAdmission.Training ? Stopwatch.GetTimestamp() : 0;
-        string device;
         RunSpec spec;
         try
         {
             await Claim();
             spec = await site.SpecAsync(_id);
-            device = site.DeviceFor(spec);
             await site.StartedAsync(_id);
             if (site.ReminderPeriod is { } period) await this.RegisterOrUpdateReminder(WakeReminder, period, period);
         }
         catch
         {
-            // Nothing trains: the slot (or the place in line, which would be handed a slot no thread takes) goes back.
+            // Nothing trains: the slot (or the place in line, which would be handed a slot no thread takes) goes back, and
+            // the next start is a fresh activation that reads the state anew.
             site.ReleaseSlot(_id);
             DeactivateOnIdle();
             throw;
         }
+        var device = site.DeviceFor(spec);
         DelayDeactivation(KeepActive);
         var training = new Training(new CancellationTokenSource(), new CancellationTokenSource(), slotTaken);
         _training = training;
@@ -134,8 +134,7 @@ public sealed partial class RunGrain(
                 _ => new RunEnd(_id.ToString(), RunEndKind.Completed),
             };
             if (outcome is { LeaseLost: true }) site.Warn($"{_id}: a newer activation owns the run; this one stopped without writing more");
-            else if (outcome is not null) site.Events.RunFinished(_id, outcome);
-            else await site.StoppedAsync(_id);
+            else if (outcome is null) await site.StoppedAsync(_id);
             if (end.Kind is not RunEndKind.Stopped) await ForgetReminder();
         }
         catch (Exception e)

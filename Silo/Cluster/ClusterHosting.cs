@@ -12,6 +12,7 @@ using OrleansSweeps.Silo.Cluster.Postgres;
 using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Silo.Ledger;
 using OrleansSweeps.Silo.Sites;
+using OrleansSweeps.Silo.Telemetry;
 
 namespace OrleansSweeps.Silo.Cluster;
 
@@ -35,6 +36,7 @@ public static class ClusterHosting
         {
             Identify(silo.Services, cluster);
             silo.ConfigureEndpoints(cluster.AdvertisedAddress ?? HostAddress(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            KubernetesHosting.UseWhenInPod(silo, cluster, options.Name);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = cluster.ProbeTimeout;
@@ -51,8 +53,17 @@ public static class ClusterHosting
             silo.AddSweeps(ledger, blobs, options with { ReminderPeriod = cluster.ReminderPeriod });
         });
         var host = builder.Build();
-        await host.StartAsync(cancel).ConfigureAwait(false);
-        return host;
+        try
+        {
+            await host.StartAsync(cancel).ConfigureAwait(false);
+            return host;
+        }
+        catch (Microsoft.AspNetCore.Connections.AddressInUseException e)
+        {
+            host.Dispose();
+            // Orleans' listener does not say which port it could not bind.
+            throw new IOException($"silo port {cluster.SiloPort} or gateway port {cluster.GatewayPort}: already in use on this host ({e.Message})", e);
+        }
     }
 
     /// <summary>A client connected to the cluster's gateways (found in the membership table).</summary>
@@ -65,6 +76,7 @@ public static class ClusterHosting
         {
             Identify(client.Services, cluster);
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connection));
+            client.AddOrleansTelemetry();
         });
         var host = builder.Build();
         await host.StartAsync(cancel).ConfigureAwait(false);

@@ -3,7 +3,7 @@ namespace OrleansSweeps.Silo.Hosting;
 /// <summary>
 /// A silo's liveness and readiness, as its health endpoints report them. Live: its work loop ticked within
 /// <see cref="LivenessWindow"/> (it is not stuck). Ready: the ledger answered within <see cref="ReadinessWindow"/>
-/// and the silo is not draining (it can take work). Thread-safe; the silo updates it, probes read it.
+/// and the silo is not draining (it can take work), and the runtime's own check (<see cref="AlsoReadyWhen"/>) passes. Thread-safe; the silo updates it, probes read it.
 /// </summary>
 public sealed class SiloHealth(TimeProvider? clock = null)
 {
@@ -11,6 +11,7 @@ public sealed class SiloHealth(TimeProvider? clock = null)
     private long _tickedAt = (clock ?? TimeProvider.System).GetUtcNow().UtcTicks;
     private long _ledgerAt = long.MinValue;
     private volatile bool _draining;
+    private volatile Func<string?>? _runtime;
 
     public TimeSpan LivenessWindow { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -23,6 +24,9 @@ public sealed class SiloHealth(TimeProvider? clock = null)
 
     /// <summary>A ledger call (heartbeat, claim) succeeded.</summary>
     public void LedgerAnswered() => Interlocked.Exchange(ref _ledgerAt, _clock.GetUtcNow().UtcTicks);
+
+    /// <summary>Readiness also asks <paramref name="notReady"/> (the actor runtime's own health: null when ready).</summary>
+    public void AlsoReadyWhen(Func<string?> notReady) => _runtime = notReady;
 
     /// <summary>The silo stopped taking work (Ctrl-C, SIGTERM, a failure); it never becomes ready again.</summary>
     public void StartedDraining() => _draining = true;
@@ -40,6 +44,7 @@ public sealed class SiloHealth(TimeProvider? clock = null)
     public string? NotReady()
     {
         if (_draining) return "draining";
+        if (_runtime?.Invoke() is { } runtime) return runtime;
         var at = Interlocked.Read(ref _ledgerAt);
         if (at == long.MinValue) return "ledger not reached yet";
         var silent = Since(at);

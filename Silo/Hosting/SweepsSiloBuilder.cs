@@ -37,10 +37,12 @@ public static class SweepsSiloBuilder
         services.AddHostedService<TelemetryBeat>();
         services.AddSingleton<SweepWatch>();
         services.AddSingleton<TrainingTimes>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloSlotsRecord>();
         services.AddSingleton<IRunSite, SiloRunSite>();
         services.AddSingleton<ISweepSite, SiloSweepSite>();
         services.AddSingleton<IAggregateSite, SiloAggregateSite>();
         services.AddPlacementDirector<SlotPlacementStrategy, SlotPlacementDirector>();
+        silo.AddOrleansTelemetry();
         return silo;
     }
 }

@@ -50,9 +50,6 @@ public interface ILedger : IAsyncDisposable
 
     Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default);
 
-    /// <summary>Runs in state running and the silo whose lease they are under (null once freed), by sweep, point, replicate.</summary>
-    Task<IReadOnlyList<RunningRun>> ListRunningAsync(CancellationToken cancel = default);
-
     /// <summary>
     /// Claims up to <paramref name="max"/> runnable runs (queued, or running under a lease that expired)
     /// of active sweeps for <paramref name="owner"/>. Runs of a point whose replicates this owner already
@@ -110,8 +107,11 @@ public interface ILedger : IAsyncDisposable
     // The catalog as the Orleans grains use it. No lease: a run's grain state, written with its storage ETag,
     // is what fences a stale activation; these writes are idempotent, so a retried call changes nothing.
 
-    /// <summary>Marks the run running (a queued one, or one started before) and counts the start; returns the count.</summary>
-    Task<int> StartRunAsync(RunId run, CancellationToken cancel = default);
+    /// <summary>
+    /// Marks the run running (a queued one, or one started before) on <paramref name="silo"/> (the Orleans silo name of
+    /// the activation that trains it) and counts the start; returns the count.
+    /// </summary>
+    Task<int> StartRunAsync(RunId run, string silo, CancellationToken cancel = default);
 
     /// <summary>
     /// Records the run's reports of several recorded steps in one transaction, each exactly once per (run, step): an
@@ -120,16 +120,16 @@ public interface ILedger : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<AggregateId>> RecordReportsAsync(RunId run, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default);
 
-    /// <summary>A running run stopped without ending (drained): it is queued again. Any other state stays.</summary>
+    /// <summary>A running run stopped without ending (drained): it is queued again, on no silo. Any other state stays.</summary>
     Task StopRunAsync(RunId run, CancellationToken cancel = default);
 
     /// <summary>
-    /// Queues every running run again: an embedded silo holding its home's lock knows no other process trains them
-    /// (a process that died left them running). Returns how many.
+    /// Queues every running run again, on no silo: an embedded silo holding its home's lock knows no other process
+    /// trains them (a process that died left them running). Returns how many.
     /// </summary>
     Task<int> RequeueRunningAsync(CancellationToken cancel = default);
 
-    /// <summary>Marks the run completed (<paramref name="failure"/> null) or failed; a run already ended stays as it is.</summary>
+    /// <summary>Marks the run completed (<paramref name="failure"/> null) or failed, on no silo; a run already ended stays as it is.</summary>
     Task EndRunAsync(RunId run, string? failure, CancellationToken cancel = default);
 
     /// <summary>
@@ -137,6 +137,18 @@ public interface ILedger : IAsyncDisposable
     /// <see cref="AggregateConflictException"/>.
     /// </summary>
     Task RecordAggregateAsync(AggregateId aggregate, string result, CancellationToken cancel = default);
+
+    /// <summary>Runs in state running and the silo that started them last (null for one started before silos were recorded), by sweep, point, replicate.</summary>
+    Task<IReadOnlyList<RunningRun>> ListRunningAsync(CancellationToken cancel = default);
+
+    /// <summary>
+    /// Records what a silo serves as it starts, stamped with the ledger's clock (a silo of the same name started before
+    /// is replaced). Only for display: whether a silo is alive is Orleans' membership's to say.
+    /// </summary>
+    Task RecordSiloAsync(string silo, int slots, string device, CancellationToken cancel = default);
+
+    /// <summary>Every silo recorded by <see cref="RecordSiloAsync"/>, by name.</summary>
+    Task<IReadOnlyList<SiloSlots>> ListSiloSlotsAsync(CancellationToken cancel = default);
 
     /// <summary>The sweep's runs not yet completed or failed, by point and replicate.</summary>
     Task<IReadOnlyList<RunId>> ListUnfinishedRunsAsync(string sweep, CancellationToken cancel = default);

@@ -47,8 +47,11 @@ public enum SiloState
 
 public sealed record SiloRecord(string Silo, int Slots, SiloState State, DateTimeOffset StartedAt, DateTimeOffset LastHeartbeat);
 
-/// <summary>A run being trained, where (<see cref="Owner"/>) and until when its lease holds.</summary>
-public sealed record RunningRun(RunId Run, string? Owner, DateTimeOffset? LeaseExpires);
+/// <summary>A run being trained, and the name of the silo that started it (<see cref="ILedger.StartRunAsync"/>).</summary>
+public sealed record RunningRun(RunId Run, string? Silo);
+
+/// <summary>What a silo serves (<see cref="ILedger.RecordSiloAsync"/>): its slots, its device (<c>cpu</c>, <c>cuda:0</c>, …), when it started.</summary>
+public sealed record SiloSlots(string Silo, int Slots, string Device, DateTimeOffset StartedAt);
 
 /// <summary>One replicate's report of one recorded step (the payload is the run's scalars, as text).</summary>
 public sealed record StepReport(int Replicate, int Step, string Payload);

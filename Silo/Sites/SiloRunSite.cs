@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Grains.Runs;
@@ -12,7 +13,7 @@ namespace OrleansSweeps.Silo.Sites;
 
 /// <summary>The silo's side of every <see cref="RunGrain"/>: its slots and data cache, the run's blobs, the catalog.</summary>
 internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs specs, SlotPool slots, PointDataCache data, SweepsSiloOptions options,
-    SiloTelemetry telemetry, TrainingTimes times) : IRunSite
+    SiloTelemetry telemetry, ILocalSiloDetails silo, TrainingTimes times) : IRunSite
 {
     private readonly ISweepObserver _events = CompositeObserver.Of(telemetry.Runs, options.Observer);
 
@@ -58,7 +59,8 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
 
     public Action<string> Warn => options.Warn;
 
-    public Task StartedAsync(RunId run) => ledger.StartRunAsync(run);
+    /// <summary>The catalog names this silo (Orleans' <c>SiloName</c>) as where the run trains, for <c>sweeps status</c>.</summary>
+    public Task StartedAsync(RunId run) => ledger.StartRunAsync(run, silo.Name);
 
     public Task<IReadOnlyList<AggregateId>> ReportAsync(RunId run, IReadOnlyList<(int Step, string Payload)> reports)
     {

@@ -5,7 +5,9 @@ namespace OrleansSweeps.Silo.Storage;
 /// <see cref="Blobs"/>, the embedded home <see cref="Home"/> (SQLite <c>ledger.db</c> and files under
 /// <c>blobs/</c>). Otherwise both are needed: the ledger is a PostgreSQL URI or connection string
 /// (<c>postgresql://…</c>, <c>Host=…</c>) or the path of a SQLite file, and the blobs are <c>azure:CONTAINER</c>
-/// (connection string in <c>SWEEPS_BLOB_CONNECTION</c> or <c>AZURE_STORAGE_CONNECTION_STRING</c>) or a directory.
+/// (connection string in <c>SWEEPS_BLOB_CONNECTION</c> or <c>AZURE_STORAGE_CONNECTION_STRING</c>), a container URL
+/// (<c>https://ACCOUNT.blob.core.windows.net/CONTAINER</c>, signed in with DefaultAzureCredential, or with a SAS
+/// query; see <c>AzureBlobAccess</c>) or a directory.
 /// The environment variables <c>SWEEPS_LEDGER</c> and <c>SWEEPS_BLOBS</c> stand in for missing options, so a
 /// password need not appear on a command line.
 /// </summary>
@@ -14,8 +16,6 @@ public sealed record StoreSettings(string Home, string? Ledger, string? Blobs)
     public const string LedgerVariable = "SWEEPS_LEDGER";
 
     public const string BlobsVariable = "SWEEPS_BLOBS";
-
-    public const string AzurePrefix = "azure:";
 
     /// <summary>The options as given, each missing one taken from its environment variable.</summary>
     public static StoreSettings FromOptions(string home, string? ledger, string? blobs) =>

@@ -51,7 +51,7 @@ public sealed class SweepStores : IAsyncDisposable
             var embedded = EmbeddedStores.Open(settings.Home, create, clock);
             return new SweepStores(embedded.Ledger, embedded.Blobs, embedded.Home, $"home '{embedded.Home.Root}'", "");
         }
-        if (settings.Ledger is null) throw new StorageUnavailableException($"--blobs '{settings.Blobs}' needs --ledger too (or {StoreSettings.LedgerVariable})");
+        if (settings.Ledger is null) throw new StorageUnavailableException($"--blobs '{AzureBlobUrl.Redact(settings.Blobs!)}' needs --ledger too (or {StoreSettings.LedgerVariable})");
         if (settings.Blobs is null) throw new StorageUnavailableException($"--ledger needs --blobs too (or {StoreSettings.BlobsVariable})");
         var (ledger, ledgerText) = OpenLedger(settings.Ledger, clock);
         try
@@ -83,37 +83,24 @@ public sealed class SweepStores : IAsyncDisposable
     /// <summary>A container (or directory) is created only by verbs that write (<paramref name="create"/>); reading verbs find it missing.</summary>
     private static (IBlobStore, string) OpenBlobs(string blobs, bool create)
     {
-        if (!blobs.StartsWith(StoreSettings.AzurePrefix, StringComparison.Ordinal))
+        if (!AzureBlobAccess.Names(blobs))
         {
             if (!create && !Directory.Exists(blobs)) throw new StorageUnavailableException($"blob store '{Path.GetFullPath(blobs)}': no such directory");
             return (FileBlobStore.Open(blobs), $"blobs '{Path.GetFullPath(blobs)}'");
         }
-        var container = blobs[StoreSettings.AzurePrefix.Length..];
-        AzureBlobConnection connection;
+        AzureBlobAccess access;
         try
         {
-            connection = AzureBlobConnection.FromEnvironment()
-                ?? throw new StorageUnavailableException($"--blobs {blobs}: set {AzureBlobConnection.EnvironmentVariable} (or {AzureBlobConnection.AzureEnvironmentVariable}) to the storage account's connection string");
+            access = AzureBlobAccess.Resolve(blobs);
         }
         catch (FormatException e)
         {
-            throw new StorageUnavailableException($"--blobs {blobs}: {e.Message}", e);
+            throw new StorageUnavailableException($"--blobs {AzureBlobUrl.Redact(blobs)}: {e.Message}", e);
         }
-        try
-        {
-            var store = Task.Run(() => AzureBlobStore.OpenAsync(connection, new AzureBlobStoreOptions
-            {
-                Container = container,
-                CreateContainer = create,
-                // Verbs that only read answer at once when the endpoint is wrong; silos ride out an outage.
-                Retry = create ? AzureRetryPolicy.Default : new AzureRetryPolicy(3, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)),
-            })).GetAwaiter().GetResult();
-            return (store, $"blobs azure container '{container}'");
-        }
-        catch (ArgumentException e)
-        {
-            throw new StorageUnavailableException($"--blobs {blobs}: {e.Message}", e);
-        }
+        // Verbs that only read answer at once when the endpoint is wrong; silos ride out an outage.
+        var options = create ? new AzureBlobStoreOptions() : AzureBlobStoreOptions.ForReading;
+        var store = Task.Run(() => AzureBlobStore.OpenAsync(access, options)).GetAwaiter().GetResult();
+        return (store, $"blobs {access}");
     }
 
     public async ValueTask DisposeAsync()

@@ -42,8 +42,6 @@ public sealed class InstrumentedLedger(ILedger inner) : ILedger
     public Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default) =>
         Timed("list_silos", () => Inner.ListSilosAsync(cancel));
 
-    public Task<IReadOnlyList<RunningRun>> ListRunningAsync(CancellationToken cancel = default) =>
-        Timed("list_running", () => Inner.ListRunningAsync(cancel));
 
     public Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, string? device, CancellationToken cancel = default) =>
         Timed("claim_runs", () => Inner.ClaimRunsAsync(owner, max, leaseDuration, device, cancel));
@@ -81,7 +79,7 @@ public sealed class InstrumentedLedger(ILedger inner) : ILedger
     public Task<string?> ReadAggregateResultAsync(AggregateId aggregate, CancellationToken cancel = default) =>
         Timed("read_aggregate", () => Inner.ReadAggregateResultAsync(aggregate, cancel));
 
-    public Task<int> StartRunAsync(RunId run, CancellationToken cancel = default) => Timed("start_run", () => Inner.StartRunAsync(run, cancel));
+    public Task<int> StartRunAsync(RunId run, string silo, CancellationToken cancel = default) => Timed("start_run", () => Inner.StartRunAsync(run, silo, cancel));
 
     public Task<IReadOnlyList<AggregateId>> RecordReportsAsync(RunId run, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default) =>
         Timed("record_reports", () => Inner.RecordReportsAsync(run, reports, cancel));
@@ -101,6 +99,19 @@ public sealed class InstrumentedLedger(ILedger inner) : ILedger
             await Inner.EndRunAsync(run, failure, cancel).ConfigureAwait(false);
             return true;
         });
+
+    public Task<IReadOnlyList<RunningRun>> ListRunningAsync(CancellationToken cancel = default) =>
+        Timed("list_running", () => Inner.ListRunningAsync(cancel));
+
+    public Task RecordSiloAsync(string silo, int slots, string device, CancellationToken cancel = default) =>
+        Timed("record_silo", async () =>
+        {
+            await Inner.RecordSiloAsync(silo, slots, device, cancel).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task<IReadOnlyList<SiloSlots>> ListSiloSlotsAsync(CancellationToken cancel = default) =>
+        Timed("list_silo_slots", () => Inner.ListSiloSlotsAsync(cancel));
 
     public Task RecordAggregateAsync(AggregateId aggregate, string result, CancellationToken cancel = default) =>
         Timed("record_aggregate", async () =>

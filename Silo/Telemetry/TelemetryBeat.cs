@@ -18,4 +18,11 @@ internal sealed class TelemetryBeat(SiloTelemetry telemetry, SlotPool slots, ILe
             await Task.Delay(Every, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    /// <summary>Once more when the silo stops: the counts a sweep ended with.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await telemetry.RecordSweepStatesAsync(ledger, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -10,7 +10,7 @@ namespace OrleansSweeps.Tests.Client;
 /// <summary>
 /// The silo's health endpoints (in process, on a manual clock; and through the real console, for <c>run</c> and
 /// <c>silo</c>) and SIGTERM: a drain within <c>--grace-period</c> exits 130 with checkpoints; one that outlasts it
-/// gives the leases back and exits 3.
+/// gives the leases back and exits 3. A cluster silo's are in <see cref="ClusterHealthAndLifecycleTests"/>.
 /// </summary>
 public sealed class HealthAndLifecycleTests
 {
@@ -110,30 +110,6 @@ public sealed class HealthAndLifecycleTests
     }
 
     [Fact]
-    public void A_cluster_silo_serves_health_and_drains_a_detached_sweep_on_sigterm()
-    {
-        using var dir = new TempDirectory();
-        var spec = WriteSpec(dir);
-        string[] stores = ["--ledger", dir.Combine("ledger.db"), "--blobs", dir.Combine("blobs")];
-        var submitted = Cli.Run(dir.Path, ["run", spec, "--id", "s", "--detach", .. stores]);
-        Assert.True(submitted.ExitCode == 0, submitted.Stderr);
-        var port = OtlpReceiver.FreePort();
-        using var process = Cli.Start(dir.Path, ["silo", "--slots", "2", "--device", "cpu", "--checkpoint-interval", "0",
-            "--health-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--grace-period", "20", .. stores]);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
-        Poll.Until(() => process.HasExited || Status(http, "/readyz") == HttpStatusCode.OK, TimeSpan.FromMinutes(1), "readiness");
-        Poll.Until(() => process.HasExited || CheckpointsUnder(dir.Combine("blobs")) >= 2, TimeSpan.FromMinutes(1), "checkpoints of both runs");
-        Assert.Equal(HttpStatusCode.OK, Status(http, "/healthz"));
-        Assert.False(process.HasExited);
-
-        var (result, took) = Terminate(process);
-        Assert.True(took < TimeSpan.FromSeconds(20), $"exit took {took}");
-        Assert.True(result.ExitCode == 130, result.Stderr);
-        Assert.Contains("silo stopped: work checkpointed and leases given back", result.Stderr);
-        Assert.Equal(0, RunsHeld(dir.Combine("ledger.db")));
-    }
-
-    [Fact]
     public void Lifecycle_options_are_checked_before_anything_is_written()
     {
         using var dir = new TempDirectory();
@@ -153,7 +129,7 @@ public sealed class HealthAndLifecycleTests
     }
 
     /// <summary>SIGTERM, then the command's result and how long after the signal it exited.</summary>
-    private static (Cli.Result Result, TimeSpan Took) Terminate(Process process)
+    internal static (Cli.Result Result, TimeSpan Took) Terminate(Process process)
     {
         var signalled = Stopwatch.StartNew();
         Cli.Signal(process, "TERM");
@@ -161,7 +137,7 @@ public sealed class HealthAndLifecycleTests
         return (result, signalled.Elapsed);
     }
 
-    private static string WriteSpec(TempDirectory dir)
+    internal static string WriteSpec(TempDirectory dir)
     {
         var path = dir.Combine("spec.yaml");
         File.WriteAllText(path, LongSpec);
@@ -174,7 +150,7 @@ public sealed class HealthAndLifecycleTests
         return (response.StatusCode, (await response.Content.ReadAsStringAsync()).Trim());
     }
 
-    private static HttpStatusCode? Status(HttpClient http, string path)
+    internal static HttpStatusCode? Status(HttpClient http, string path)
     {
         try
         {
@@ -190,17 +166,16 @@ public sealed class HealthAndLifecycleTests
     private static int Checkpoints(string home) => CheckpointsUnder(Path.Combine(home, "blobs"));
 
     /// <summary>Runs of sweep <c>s</c> with a checkpoint, in the blob directory <paramref name="blobs"/>.</summary>
-    private static int CheckpointsUnder(string blobs)
+    internal static int CheckpointsUnder(string blobs)
     {
         var runs = Path.Combine(blobs, "sweeps", "s", "runs");
         return Directory.Exists(runs) ? Directory.GetDirectories(runs, "checkpoints", SearchOption.AllDirectories).Count(d => Directory.EnumerateFiles(d, "*.ckpt").Any()) : 0;
     }
 
-    /// <summary>Runs whose lease is still held (state running) in the ledger: a home's <c>ledger.db</c>, or the file given.</summary>
-    private static long RunsHeld(string homeOrLedger)
+    /// <summary>Runs still marked running in a home's <c>ledger.db</c>.</summary>
+    private static long RunsHeld(string home)
     {
-        var file = homeOrLedger.EndsWith(".db", StringComparison.Ordinal) ? homeOrLedger : Path.Combine(homeOrLedger, "ledger.db");
-        using var ledger = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        using var ledger = new SqliteConnection($"Data Source={Path.Combine(home, "ledger.db")};Mode=ReadOnly;Pooling=False");
         ledger.Open();
         using var query = ledger.CreateCommand();
         query.CommandText = "SELECT count(*) FROM runs WHERE state = 'running'";

@@ -1,8 +1,11 @@
 using System.Collections;
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using Orleans.Diagnostics;
 using OrleansSweeps.Client.Hosting;
+using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Silo.Telemetry;
+using OrleansSweeps.Tests.Deploy;
 using OrleansSweeps.Tests.TestSupport;
 
 namespace OrleansSweeps.Tests.Client;
@@ -10,7 +13,8 @@ namespace OrleansSweeps.Tests.Client;
 /// <summary>
 /// OTLP export through the real console: a sweep run with the standard OTEL_* variables pointing at a loopback
 /// receiver delivers every instrument of the catalogue and the spans of submission, activation, reports,
-/// checkpoints and aggregation, linked to the submission; without the variables nothing is sent.
+/// checkpoints and aggregation, linked to the submission, and Orleans' metrics and spans from the embedded silo;
+/// without the variables nothing is sent.
 /// </summary>
 public sealed class TelemetryExportTests
 {
@@ -51,12 +55,8 @@ public sealed class TelemetryExportTests
     {
         using var dir = new TempDirectory();
         using var receiver = new OtlpReceiver();
-        var spec = dir.Combine("spec.yaml");
-        File.WriteAllText(spec, Spec);
-        var environment = Without(OtelVariables());
-        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint;
-        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-        environment["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
+        var spec = WriteSpec(dir);
+        var environment = ExportingTo(receiver);
         environment["OTEL_RESOURCE_ATTRIBUTES"] = "deployment.environment=test";
 
         var result = Cli.Run(dir.Path, environment, "run", spec, "--home", dir.Combine("h"), "--id", "s", "--slots", "2", "--checkpoint-interval", "0");
@@ -103,13 +103,36 @@ public sealed class TelemetryExportTests
     }
 
     [Fact]
+    public void An_embedded_sweep_also_exports_orleans_metrics_and_spans()
+    {
+        using var dir = new TempDirectory();
+        using var receiver = new OtlpReceiver();
+        var spec = WriteSpec(dir);
+
+        var result = Cli.Run(dir.Path, ExportingTo(receiver), "run", spec, "--home", dir.Combine("h"), "--id", "s", "--slots", "2");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        // Orleans' Meter, with every instrument the dashboards query, beside the product's.
+        var orleans = receiver.MetricNames(OrleansTelemetry.MeterName);
+        Assert.Empty(OrleansMetrics.All.Select(m => m.Name).Except(orleans));
+        Assert.Contains(SweepsTelemetry.LedgerDuration.Name, receiver.MetricNames(SweepsTelemetry.Name));
+
+        // Orleans' spans: the console's call to the sweep grain and the grains' activations, from the same process.
+        var spans = receiver.Spans();
+        var fromOrleans = spans.Where(s => s.Scope?.StartsWith("Microsoft.Orleans.", StringComparison.Ordinal) == true).ToArray();
+        Assert.Contains(fromOrleans, s => s.Name == $"{nameof(ISweepGrain)}/{nameof(ISweepGrain.Drive)}");
+        Assert.Contains(fromOrleans, s => s.Scope == ActivitySources.LifecycleActivitySourceName && s.Name == "activate grain");
+        Assert.All(fromOrleans, s => Assert.Equal(OtlpExport.DefaultServiceName, s.Service));
+        Assert.Single(spans, s => s.Name == SweepsTelemetry.SubmitSpan);
+    }
+
+    [Fact]
     public void Without_otel_variables_nothing_is_exported()
     {
         using var dir = new TempDirectory();
         // On the default OTLP/HTTP port when it is free: an exporter started with defaults would post here.
         using var receiver = TryDefaultPort() ?? new OtlpReceiver();
-        var spec = dir.Combine("spec.yaml");
-        File.WriteAllText(spec, Spec);
+        var spec = WriteSpec(dir);
         var environment = Without(OtelVariables());
         // Settings without an endpoint turn nothing on.
         environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
@@ -146,6 +169,23 @@ public sealed class TelemetryExportTests
         {
             return null;
         }
+    }
+
+    private static string WriteSpec(TempDirectory dir)
+    {
+        var spec = dir.Combine("spec.yaml");
+        File.WriteAllText(spec, Spec);
+        return spec;
+    }
+
+    /// <summary>The child's environment: this process's OTEL_* variables blanked, OTLP/HTTP to <paramref name="receiver"/>, metrics every 500 ms.</summary>
+    private static Dictionary<string, string> ExportingTo(OtlpReceiver receiver)
+    {
+        var environment = Without(OtelVariables());
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint;
+        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        environment["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
+        return environment;
     }
 
     /// <summary>The OTEL_* variables of this process (blanked in the child's environment: empty counts as unset).</summary>

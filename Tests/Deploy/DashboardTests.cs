@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Orleans.Runtime;
 using OrleansSweeps.Tests.TestSupport;
 
 namespace OrleansSweeps.Tests.Deploy;
@@ -41,6 +44,11 @@ public sealed class DashboardTests
         var cluster = Queries("cluster.json");
         Assert.Contains("sweeps_silo_slots_busy", cluster, StringComparison.Ordinal);
         Assert.Contains("sweeps_run_state=\"queued\"", cluster, StringComparison.Ordinal);
+        // Orleans: activations by grain type, grain call latency (p95), membership (active silos, silo status).
+        Assert.Contains("sum by (grain_type) (orleans_catalog_activations", cluster, StringComparison.Ordinal);
+        Assert.Contains("histogram_quantile(0.95, sum by (le) (rate(orleans_app_requests_latency_milliseconds_bucket", cluster, StringComparison.Ordinal);
+        Assert.Contains("orleans_consistent_ring_size", cluster, StringComparison.Ordinal);
+        Assert.Contains("FROM orleans_membership m", cluster, StringComparison.Ordinal);
         var sweep = Queries("sweep.json");
         Assert.Contains("rate(sweeps_training_steps_total", sweep, StringComparison.Ordinal);
         Assert.Contains("sweeps_ledger_operation=~\"claim_runs", sweep, StringComparison.Ordinal);
@@ -94,7 +102,21 @@ public sealed class DashboardTests
     public void The_ledger_schema_is_read_from_the_migrations()
     {
         var schema = Dashboards.LedgerSchema();
-        Assert.Equal(["aggregates", "leases", "points", "reports", "runs", "silos", "sweeps"], schema.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["aggregates", "leases", "orleans_grain_state", "orleans_membership", "orleans_membership_version", "orleans_reminders",
+            "points", "reports", "runs", "silo_slots", "silos", "sweeps"], schema.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["completed_at", "point", "ready_at", "result", "state", "step", "sweep"], schema["aggregates"].Order(StringComparer.Ordinal));
+        Assert.Contains("i_am_alive_time", schema["orleans_membership"]);
+        // Columns added by later migrations count too.
+        Assert.Contains("device", schema["points"]);
+        Assert.Contains("silo", schema["runs"]);
+    }
+
+    [Fact]
+    public void The_silo_status_panel_names_every_orleans_silo_status_by_its_value()
+    {
+        var sql = Dashboards.Panels(Dashboards.All()["cluster.json"]).Single(p => p["title"]!.GetValue<string>() == "Silo status (Orleans membership table)")
+            ["targets"]![0]!["rawSql"]!.GetValue<string>();
+        var named = Regex.Matches(sql, @"WHEN (\d+) THEN '(\w+)'").ToDictionary(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m => m.Groups[2].Value);
+        Assert.Equal(Enum.GetValues<SiloStatus>().ToDictionary(v => (int)v, v => v.ToString()), named);
     }
 }

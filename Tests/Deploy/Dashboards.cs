@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using OrleansSweeps.Silo.Cluster.Postgres;
 using OrleansSweeps.Silo.Ledger.Postgres;
 
 namespace OrleansSweeps.Tests.Deploy;
@@ -20,11 +21,16 @@ public static partial class Dashboards
 
     public sealed record Vocabulary(IReadOnlySet<string> Series, IReadOnlySet<string> Labels, IReadOnlyDictionary<string, string> DataSources);
 
-    /// <summary>What the code emits, named as the collector exposes it, plus the labels Prometheus and the exporter add.</summary>
+    /// <summary>
+    /// What the code emits (the product's instruments and the Orleans ones of <see cref="OrleansMetrics"/>), named as
+    /// the collector exposes it, plus the labels Prometheus and the exporter add.
+    /// </summary>
     public static Vocabulary Emitted(string repoRoot)
     {
-        var series = PrometheusNames.Emitted().SelectMany(PrometheusNames.Series).ToHashSet(StringComparer.Ordinal);
-        var labels = PrometheusNames.EmittedAttributes(repoRoot).Select(PrometheusNames.Label).ToHashSet(StringComparer.Ordinal);
+        var series = PrometheusNames.Emitted().Concat(OrleansMetrics.All.Select(m => m.Instrument))
+            .SelectMany(PrometheusNames.Series).ToHashSet(StringComparer.Ordinal);
+        var labels = PrometheusNames.EmittedAttributes(repoRoot).Concat(OrleansMetrics.All.SelectMany(m => m.Attributes))
+            .Select(PrometheusNames.Label).ToHashSet(StringComparer.Ordinal);
         labels.UnionWith(["job", "instance", "le", "otel_scope_name", "otel_scope_version"]);
         return new Vocabulary(series, labels, DataSources());
     }
@@ -121,13 +127,17 @@ public static partial class Dashboards
         }
     }
 
-    /// <summary>table → columns, from the CREATE TABLE statements of PostgresSchema's migrations.</summary>
+    /// <summary>
+    /// table → columns, from the CREATE TABLE and ALTER TABLE … ADD COLUMN statements of PostgresSchema's migrations and
+    /// of OrleansPostgresSchema's (the Orleans providers' tables live in the same database, so a panel may read the
+    /// membership table).
+    /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> LedgerSchema()
     {
         var tables = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-        foreach (var migration in PostgresSchema.Migrations)
+        foreach (var sql in PostgresSchema.Migrations.Select(m => m.Sql).Concat(OrleansPostgresSchema.Migrations.Select(m => m.Sql)))
         {
-            foreach (Match m in CreateTable().Matches(migration.Sql))
+            foreach (Match m in CreateTable().Matches(sql))
             {
                 var columns = new HashSet<string>(StringComparer.Ordinal);
                 var depth = 0;
@@ -146,6 +156,8 @@ public static partial class Dashboards
                 }
                 tables[m.Groups[1].Value] = columns;
             }
+            foreach (Match m in AddColumn().Matches(sql))
+                tables[m.Groups[1].Value] = new HashSet<string>(tables[m.Groups[1].Value], StringComparer.Ordinal) { m.Groups[2].Value };
         }
         return tables;
     }
@@ -167,4 +179,7 @@ public static partial class Dashboards
 
     [GeneratedRegex(@"CREATE TABLE (?:IF NOT EXISTS )?([a-z_]+) \((.*?)\);", RegexOptions.Singleline)]
     private static partial Regex CreateTable();
+
+    [GeneratedRegex(@"ALTER TABLE ([a-z_]+) ADD COLUMN ([a-z_]+)")]
+    private static partial Regex AddColumn();
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Npgsql;
 using OrleansSweeps.Grains.Aggregates;
 using OrleansSweeps.Silo.Ledger.Postgres;
@@ -16,13 +14,10 @@ namespace OrleansSweeps.Tests.Deploy;
 [Collection(PostgresCollection.Name)]
 public sealed class LedgerResultsPanelTests(PostgresServer server)
 {
-    private const string ReaderPassword = "reader-pw-Zt4";
-
     [Fact]
     public async Task The_final_results_panel_reads_the_latest_completed_aggregate_of_each_point_as_the_read_only_role()
     {
-        var database = server.CreateDatabase("grafana");
-        RunInitScript(database);
+        var database = GrafanaReader.Database(server);
         await (await PostgresLedger.OpenAsync(server.ConnectionString(database))).DisposeAsync();
 
         var early = Result(50, lhs: 0.25, rhs: 0.5, accuracy: 0.6);
@@ -42,8 +37,8 @@ public sealed class LedgerResultsPanelTests(PostgresServer server)
             ["targets"]![0]!["rawSql"]!.GetValue<string>();
         Assert.Contains("${sweep:sqlstring}", sql, StringComparison.Ordinal);
 
-        var reader = $"Host=127.0.0.1;Port={server.Port};Username=grafana_reader;Password={ReaderPassword};Database={database};Pooling=false";
-        var rows = Query(reader, sql.Replace("${sweep:sqlstring}", "'s1'", StringComparison.Ordinal));
+        var reader = GrafanaReader.ConnectionString(server, database);
+        var rows = GrafanaReader.Query(reader, sql.Replace("${sweep:sqlstring}", "'s1'", StringComparison.Ordinal));
         Assert.Equal(2, rows.Count);
         Assert.Equal(0, rows[0]["point"]);
         Assert.Equal(100, rows[0]["step"]);
@@ -56,7 +51,7 @@ public sealed class LedgerResultsPanelTests(PostgresServer server)
         Assert.Equal(0.4, rows[1]["osgr_rhs"]);
 
         // A sweep name with a quote, as Grafana's sqlstring format escapes it.
-        Assert.Single(Query(reader, sql.Replace("${sweep:sqlstring}", "'s''2'", StringComparison.Ordinal)));
+        Assert.Single(GrafanaReader.Query(reader, sql.Replace("${sweep:sqlstring}", "'s''2'", StringComparison.Ordinal)));
 
         // The role only reads.
         var refused = Assert.Throws<PostgresException>(() => Execute(reader, "DELETE FROM aggregates"));
@@ -72,23 +67,6 @@ public sealed class LedgerResultsPanelTests(PostgresServer server)
         return new AggregateResult(step, 3, values);
     }
 
-    private void RunInitScript(string database)
-    {
-        var start = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(Kustomize.Root, "base", "postgres", "10-grafana-reader.sh"));
-        start.Environment["POSTGRES_USER"] = PostgresServer.User;
-        start.Environment["POSTGRES_DB"] = database;
-        start.Environment["GRAFANA_DB_PASSWORD"] = ReaderPassword;
-        start.Environment["PGHOST"] = "127.0.0.1";
-        start.Environment["PGPORT"] = server.Port.ToString(CultureInfo.InvariantCulture);
-        start.Environment["PGPASSWORD"] = PostgresServer.Password;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "10-grafana-reader.sh: " + stderr.Result);
-    }
-
     private static void Execute(string connectionString, string sql, params (string Name, object Value)[] parameters)
     {
         using var connection = new NpgsqlConnection(connectionString + (connectionString.Contains("Pooling", StringComparison.Ordinal) ? "" : ";Pooling=false"));
@@ -96,17 +74,5 @@ public sealed class LedgerResultsPanelTests(PostgresServer server)
         using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         command.ExecuteNonQuery();
-    }
-
-    private static List<Dictionary<string, object?>> Query(string connectionString, string sql)
-    {
-        using var connection = new NpgsqlConnection(connectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand(sql, connection);
-        using var reader = command.ExecuteReader();
-        var rows = new List<Dictionary<string, object?>>();
-        while (reader.Read())
-            rows.Add(Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, i => reader.IsDBNull(i) ? null : reader.GetValue(i)));
-        return rows;
     }
 }

@@ -67,7 +67,10 @@ public static partial class ManifestChecks
         }
     }
 
-    /// <summary>No pod gets a Kubernetes API token: every ServiceAccount and pod spec says so.</summary>
+    /// <summary>
+    /// No pod gets a Kubernetes API token automatically: every ServiceAccount and pod spec says so (the silo projects
+    /// its own; <see cref="KubernetesApiAccess"/>).
+    /// </summary>
     public static IEnumerable<string> NoApiTokens(IEnumerable<Dictionary<string, object?>> resources)
     {
         var list = resources.ToList();
@@ -151,7 +154,8 @@ public static partial class ManifestChecks
     public static IEnumerable<string> All(IReadOnlyList<Dictionary<string, object?>> resources, bool gpu) =>
         ImagesPinned(resources).Concat(ProbesOnLongRunning(resources)).Concat(ResourcesSet(resources)).Concat(Hardened(resources))
             .Concat(NoApiTokens(resources)).Concat(DefaultDenyNetworkPolicy(resources))
-            .Concat(GraceOutlastsDrain(resources)).Concat(SiloSlots(resources, gpu));
+            .Concat(GraceOutlastsDrain(resources)).Concat(SiloSlots(resources, gpu))
+            .Concat(SiloPorts(resources)).Concat(OrleansFlows(resources)).Concat(DownwardApi(resources)).Concat(KubernetesApiAccess(resources));
 
     [GeneratedRegex("^sha256:[0-9a-f]{64}$")]
     private static partial Regex DigestPattern();

@@ -100,7 +100,7 @@ public static partial class PrometheusNames
         return names;
     }
 
-    private static Kind KindOf(System.Diagnostics.Metrics.Instrument instrument)
+    public static Kind KindOf(System.Diagnostics.Metrics.Instrument instrument)
     {
         var type = instrument.GetType();
         var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;

@@ -55,4 +55,16 @@ public sealed class PrometheusNamesTests
         foreach (var label in new[] { "sweeps_sweep_id", "sweeps_point", "sweeps_silo_id", "sweeps_device", "sweeps_run_state", "sweeps_ledger_operation", "sweeps_blob_operation" })
             Assert.Contains(label, labels);
     }
+
+    [Fact]
+    public void Orleans_instruments_have_the_expected_prometheus_names()
+    {
+        var names = OrleansMetrics.All.ToDictionary(m => m.Name, m => Metric(m.Instrument));
+        Assert.Equal("orleans_catalog_activations", names["orleans-catalog-activations"]);
+        Assert.Equal("orleans_app_requests_latency_milliseconds", names["orleans-app-requests-latency"]);
+        Assert.Equal("orleans_consistent_ring_size", names["orleans-consistent-ring-size"]);
+        Assert.Equal(["orleans_app_requests_latency_milliseconds_bucket", "orleans_app_requests_latency_milliseconds_sum", "orleans_app_requests_latency_milliseconds_count"],
+            Series(OrleansMetrics.All.Single(m => m.Name == "orleans-app-requests-latency").Instrument));
+        Assert.Equal("grain_type", Label(OrleansMetrics.GrainType));
+    }
 }

@@ -62,14 +62,19 @@ public sealed class SlotPlacementTests
         });
     }
 
-    /// <summary>Each silo knows the other's metadata once membership has both active.</summary>
+    /// <summary>
+    /// The silo knows both silos' metadata and grain types (placement only considers silos whose manifest, gossiped after
+    /// they join, says they host the grain).
+    /// </summary>
     private static async Task WaitForMetadata(LocalSilo silo)
     {
         var membership = silo.Services.GetRequiredService<IClusterMembershipService>();
         var metadata = silo.Services.GetRequiredService<ISiloMetadataCache>();
+        var manifest = silo.Services.GetRequiredService<IClusterManifestProvider>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active
-                   && metadata.GetSiloMetadata(m.SiloAddress).Metadata.ContainsKey(SlotMetadata.Device)) < 2)
+                   && metadata.GetSiloMetadata(m.SiloAddress).Metadata.ContainsKey(SlotMetadata.Device)
+                   && manifest.Current.Silos.ContainsKey(m.SiloAddress)) < 2)
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the two silos did not see each other's metadata in 60 s");
             await Task.Delay(50);

@@ -55,27 +55,6 @@ public abstract partial class LedgerContract
     }
 
     [Fact]
-    public async Task Running_runs_are_listed_with_their_holder_until_they_end_or_their_silo_expires()
-    {
-        await using var ledger = Open();
-        await ledger.RegisterSweepAsync(Sweep("s", 1, 3));
-        await ledger.HeartbeatAsync("a", 2);
-        await ledger.HeartbeatAsync("b", 1);
-        var a = await ledger.ClaimRunsAsync("a", 2, LeaseDuration);
-        var b = await ledger.ClaimRunsAsync("b", 1, LeaseDuration);
-        Assert.True(await ledger.CompleteRunAsync(a[0].Lease));
-
-        var running = await ledger.ListRunningAsync();
-        Assert.Equal([(a[1].Run, "a"), (b[0].Run, "b")], running.Select(r => (r.Run, r.Owner!)).OrderBy(r => r.Item1.Replicate));
-        Assert.All(running, r => Assert.Equal(Clock.GetUtcNow() + LeaseDuration, r.LeaseExpires));
-
-        Clock.Advance(TimeSpan.FromSeconds(10));
-        await ledger.HeartbeatAsync("b", 1);
-        await ledger.ExpireSilentSilosAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal([b[0].Run], (await ledger.ListRunningAsync()).Select(r => r.Run));
-    }
-
-    [Fact]
     public async Task A_silo_serving_one_device_kind_claims_only_the_runs_that_need_it()
     {
         await using var ledger = Open();

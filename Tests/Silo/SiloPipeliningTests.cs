@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Data.Sqlite;
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Grains.Sweeps;
@@ -6,6 +7,7 @@ using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Blobs;
 using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Ledger.Sqlite;
 using OrleansSweeps.Silo.Storage;
 using OrleansSweeps.Tests.TestSupport;
 
@@ -127,7 +129,7 @@ public sealed class SiloPipeliningTests
                 {
                     if (id != Run(1)) return;
                     Assert.True(firstFinished.Wait(Patience), "the first run never concluded");
-                    counted.AddRange(HeldOver(stores.Ledger, held == 1 ? TimeSpan.FromSeconds(1) : Patience, until: held));
+                    counted.AddRange(HeldOver(Path.Combine(dir.Path, SqliteLedger.FileName), held == 1 ? TimeSpan.FromSeconds(1) : Patience, until: held));
                 },
             };
 
@@ -138,14 +140,24 @@ public sealed class SiloPipeliningTests
         }
     }
 
-    /// <summary>The runs held by the silo, sampled until <paramref name="until"/> are held or <paramref name="window"/> passed.</summary>
-    private static IEnumerable<int> HeldOver(ILedger ledger, TimeSpan window, int until)
+    /// <summary>
+    /// The runs held by the silo (running under its lease, read from the ledger file), sampled until
+    /// <paramref name="until"/> are held or <paramref name="window"/> passed.
+    /// </summary>
+    private static IEnumerable<int> HeldOver(string ledgerFile, TimeSpan window, int until)
     {
         var deadline = DateTime.UtcNow + window;
         var counts = new List<int>();
+        using var ledger = new SqliteConnection($"Data Source={ledgerFile};Mode=ReadOnly;Pooling=False");
+        ledger.Open();
+        using var query = ledger.CreateCommand();
+        query.CommandText = """
+            SELECT count(*) FROM runs r JOIN leases l ON l.sweep = r.sweep AND l.kind = 'run' AND l.point = r.point AND l.ordinal = r.replicate
+            WHERE r.state = 'running' AND l.owner = 'pipelined'
+            """;
         do
         {
-            counts.Add(Blocking.Wait(ledger.ListRunningAsync()).Count(r => r.Owner == "pipelined"));
+            counts.Add((int)(long)query.ExecuteScalar()!);
             if (until > 1 && counts[^1] >= until) break;
             Thread.Sleep(10);
         }

@@ -5,6 +5,8 @@ using OrleansSweeps.Grains.Aggregates;
 using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Hosting;
+using OrleansSweeps.Silo.Sites;
+using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Silo.Storage;
 using OrleansSweeps.Silo.Telemetry;
 using OrleansSweeps.Tests.Client;
@@ -13,7 +15,7 @@ using OrleansSweeps.Tests.TestSupport;
 namespace OrleansSweeps.Tests.Silo;
 
 /// <summary>
-/// A real silo (SQLite ledger, file blobs, libtorch) works a tiny sweep while an in-process MeterListener and
+/// A real embedded Orleans silo (SQLite catalog and grain states, file blobs, libtorch) works a tiny sweep while an in-process MeterListener and
 /// ActivityListener record what it emits; every number is checked against the spec or the ledger. Measurements
 /// are filtered by this test's sweep and silo ids (other tests may run silos in this process at the same time).
 /// </summary>
@@ -48,11 +50,15 @@ public sealed class SiloTelemetryTests
                 grain.Submit(spec);
                 await SweepTrace.StoreAsync(stores.Blobs, sweepId, submit);
             }
-            var options = new SiloOptions { Slots = Slots, SiloId = siloId, CheckpointMinInterval = TimeSpan.Zero, RenewEvery = TimeSpan.FromMilliseconds(100) };
-            using (var silo = new SiloHost(InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs), options))
+            var options = new SweepsSiloOptions { Slots = Slots, Name = siloId, CheckpointMinInterval = TimeSpan.Zero };
+            var cluster = await EmbeddedCluster.StartAsync(dir.Path, InstrumentedLedger.Wrap(stores.Ledger), InstrumentedBlobStore.Wrap(stores.Blobs),
+                options, Timeout.InfiniteTimeSpan, CancellationToken.None);
+            await using (cluster)
             {
-                var progress = await silo.RunUntilFinishedAsync(sweepId, CancellationToken.None);
-                Assert.True(progress.Finished);
+                var stopped = cluster.Watch.StoppedAsync(sweepId, CancellationToken.None);
+                var view = await cluster.Grains.GetGrain<ISweepGrain>(sweepId).Drive();
+                if (view.Phase is SweepPhase.Running) view = await stopped.WaitAsync(TimeSpan.FromMinutes(3));
+                Assert.Equal(SweepPhase.Finished, view.Phase);
             }
 
             // Updates done: every run trained from 0 to its last step; all but each activation's first update timed.
@@ -68,7 +74,7 @@ public sealed class SiloTelemetryTests
             Assert.Equal(Points * Replicates, recorder.Last(SweepsTelemetry.Runs.Name, (SweepsTelemetry.StateTag, "completed")));
             Assert.Equal(0, recorder.Last(SweepsTelemetry.Runs.Name, (SweepsTelemetry.StateTag, "queued")));
             Assert.Equal(0, recorder.Last(SweepsTelemetry.Runs.Name, (SweepsTelemetry.StateTag, "running")));
-            Assert.NotEmpty(recorder.Values(SweepsTelemetry.LedgerDuration.Name, ("sweeps.ledger.operation", "claim_runs")));
+            Assert.NotEmpty(recorder.Values(SweepsTelemetry.LedgerDuration.Name, ("sweeps.ledger.operation", "record_reports")));
             Assert.NotEmpty(recorder.Values(SweepsTelemetry.BlobBytes.Name, ("sweeps.blob.kind", "checkpoint")));
 
             // Science gauges: each point's value at the latest recorded step where the aggregate has one.

@@ -22,25 +22,56 @@ public sealed class SqliteLedgerTests : LedgerContract, IDisposable
         command.ExecuteNonQuery();
     }
 
+    protected override string? StoredSilo(RunId run)
+    {
+        using var connection = new SqliteConnection($"Data Source={_home.Combine(SqliteLedger.FileName)};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT silo FROM runs WHERE sweep = $s AND point = $p AND replicate = $r";
+        command.Parameters.AddWithValue("$s", run.Sweep);
+        command.Parameters.AddWithValue("$p", run.Point);
+        command.Parameters.AddWithValue("$r", run.Replicate);
+        return command.ExecuteScalar() as string;
+    }
+
     [Fact]
     public async Task A_version_1_ledger_is_migrated_and_its_points_need_a_cpu()
     {
-        using (var connection = new SqliteConnection($"Data Source={_home.Combine(SqliteLedger.FileName)};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL);"
-                + SqliteSchema.Migrations[0].Sql + """
-                INSERT INTO schema_version VALUES (1, 'v1', 0);
-                INSERT INTO sweeps VALUES ('old', 'x', 'active', 0);
-                INSERT INTO points VALUES ('old', 0, 'lr=1', 1);
-                INSERT INTO runs (sweep, point, replicate, state) VALUES ('old', 0, 0, 'queued');
-                """;
-            command.ExecuteNonQuery();
-        }
+        WriteLedgerAt(1, """
+            INSERT INTO sweeps VALUES ('old', 'x', 'active', 0);
+            INSERT INTO points VALUES ('old', 0, 'lr=1', 1);
+            INSERT INTO runs (sweep, point, replicate, state) VALUES ('old', 0, 0, 'queued');
+            """);
         await using var ledger = Open();
         Assert.Empty(await ledger.ClaimRunsAsync("gpu", 1, LeaseDuration, DeviceKind.Cuda));
         Assert.Equal(new RunId("old", 0, 0), (await ledger.ClaimRunsAsync("cpu", 1, LeaseDuration, DeviceKind.Cpu)).Single().Run);
+    }
+
+    [Fact]
+    public async Task A_version_2_ledger_is_migrated_and_its_running_runs_name_no_silo_until_started_again()
+    {
+        WriteLedgerAt(2, """
+            INSERT INTO sweeps VALUES ('old', 'x', 'active', 0);
+            INSERT INTO points (sweep, point, parameters, replicates) VALUES ('old', 0, 'lr=1', 2);
+            INSERT INTO runs (sweep, point, replicate, state, attempts) VALUES ('old', 0, 0, 'running', 1), ('old', 0, 1, 'queued', 0);
+            """);
+        await using var ledger = Open();
+        Assert.Equal([new RunningRun(new RunId("old", 0, 0), null)], await ledger.ListRunningAsync());
+        Assert.Equal(2, await ledger.StartRunAsync(new RunId("old", 0, 0), "a"));
+        Assert.Equal([new RunningRun(new RunId("old", 0, 0), "a")], await ledger.ListRunningAsync());
+        Assert.Empty(await ledger.ListSiloSlotsAsync());
+    }
+
+    /// <summary>A ledger file as a program knowing up to schema <paramref name="version"/> left it, holding <paramref name="rows"/>.</summary>
+    private void WriteLedgerAt(int version, string rows)
+    {
+        using var connection = new SqliteConnection($"Data Source={_home.Combine(SqliteLedger.FileName)};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL);"
+            + string.Concat(SqliteSchema.Migrations.Take(version).Select(m => m.Sql + $"INSERT INTO schema_version VALUES ({m.Version}, 'v{m.Version}', 0);"))
+            + rows;
+        command.ExecuteNonQuery();
     }
 
     [Fact]

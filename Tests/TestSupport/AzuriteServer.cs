@@ -2,24 +2,35 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
 using OrleansSweeps.Silo.Blobs.Azure;
 
 namespace OrleansSweeps.Tests.TestSupport;
 
 /// <summary>
 /// A private Azurite blob service (npm azurite, installed by scripts/fetch-azurite.sh) on 127.0.0.1 at a
-/// free port, storing under a temp directory, with the well-known development account. <see cref="Stop"/>
+/// free port, storing under a temp directory, with the well-known development account, accepting the SDK's
+/// service version even when it is newer than Azurite's (<c>--skipApiVersionCheck</c>). <see cref="Stop"/>
 /// ends it gracefully (SIGTERM, so it saves its data) and <see cref="Start"/> brings it back on the same
 /// port and data: restart tests. Dispose kills it and deletes the data.
 /// </summary>
 public sealed partial class AzuriteServer : IDisposable
 {
     private readonly TempDirectory _data = new();
+    private readonly string[] _tls;
     private Process? _process;
 
     public AzuriteServer()
+        : this(entra: false)
+    {
+    }
+
+    /// <summary>With <paramref name="entra"/>, Azurite serves https and accepts Microsoft Entra tokens too (<see cref="EntraAccess"/>).</summary>
+    private AzuriteServer(bool entra)
     {
         Port = FreePort();
+        _tls = entra ? EntraArguments() : [];
         Start();
     }
 
@@ -27,13 +38,31 @@ public sealed partial class AzuriteServer : IDisposable
 
     public string DataDirectory => _data.Path;
 
-    public Uri BlobEndpoint => new($"http://127.0.0.1:{Port}/{AzureBlobConnection.DevelopmentAccount}");
+    /// <summary>Azurite's well-known development account (published in Azurite's and Azure's documentation).</summary>
+    public const string DevelopmentAccount = "devstoreaccount1";
 
-    public AzureBlobConnection Connection => AzureBlobConnection.Development(BlobEndpoint);
+    public const string DevelopmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    public Uri BlobEndpoint => new($"{(_tls.Length > 0 ? "https" : "http")}://127.0.0.1:{Port}/{DevelopmentAccount}");
 
     /// <summary>The connection string a user would put in SWEEPS_BLOB_CONNECTION for this server.</summary>
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AzureBlobConnection.DevelopmentAccount};AccountKey={AzureBlobConnection.DevelopmentKey};BlobEndpoint={BlobEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccount};AccountKey={DevelopmentKey};BlobEndpoint={BlobEndpoint};";
+
+    /// <summary>The container on this server through its connection string (the account key).</summary>
+    public AzureBlobAccess Access(string container) => AzureBlobAccess.FromConnectionString(ConnectionString, container);
+
+    /// <summary>
+    /// The URL of <paramref name="container"/> (created when missing, if <paramref name="create"/>) with a SAS that
+    /// grants everything a store does, valid until <paramref name="expiresOn"/>; signed with the account key, offline.
+    /// </summary>
+    public Uri SasUrl(string container, DateTimeOffset expiresOn, bool create = true)
+    {
+        var client = new BlobContainerClient(ConnectionString, container);
+        if (create) client.CreateIfNotExists();
+        var sas = new BlobSasBuilder(BlobContainerSasPermissions.All, expiresOn) { BlobContainerName = container, StartsOn = expiresOn.AddHours(-2) };
+        return client.GenerateSasUri(sas);
+    }
 
     /// <summary>
     /// $SWEEPS_AZURITE_DIR, else ${XDG_CACHE_HOME:-~/.cache}/orleans-sweeps/azurite, as scripts/fetch-azurite.sh.
@@ -61,7 +90,8 @@ public sealed partial class AzuriteServer : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), "--location", _data.Path, "--silent", "--disableTelemetry" })
+        string[] args = ["--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), "--location", _data.Path, "--silent", "--disableTelemetry", "--skipApiVersionCheck", .. _tls];
+        foreach (var arg in args)
             start.ArgumentList.Add(arg);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         _process = Process.Start(start)!;

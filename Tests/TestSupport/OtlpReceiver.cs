@@ -36,20 +36,25 @@ public sealed class OtlpReceiver : IDisposable
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
-    /// <summary>Names of the metrics in every post to /v1/metrics.</summary>
-    public IReadOnlySet<string> MetricNames() =>
+    /// <summary>Names of the metrics in every post to /v1/metrics, of every scope (Meter) or of the one named.</summary>
+    public IReadOnlySet<string> MetricNames(string? scope = null) =>
         Posts.Where(p => p.Path == "/v1/metrics")
-            // ExportMetricsServiceRequest.resource_metrics(1) → ResourceMetrics.scope_metrics(2) → ScopeMetrics.metrics(2) → Metric.name(1)
-            .SelectMany(p => Protobuf.Messages(p.Body, 1).SelectMany(r => Protobuf.Messages(r, 2)).SelectMany(s => Protobuf.Messages(s, 2)))
+            // ExportMetricsServiceRequest.resource_metrics(1) → ResourceMetrics.scope_metrics(2) → ScopeMetrics{scope(1), metrics(2)} → Metric.name(1)
+            .SelectMany(p => Protobuf.Messages(p.Body, 1).SelectMany(r => Protobuf.Messages(r, 2)))
+            .Where(s => scope is null || ScopeName(s) == scope)
+            .SelectMany(s => Protobuf.Messages(s, 2))
             .Select(m => Protobuf.String(m, 1)!).ToHashSet();
 
-    /// <summary>Every span in every post to /v1/traces, with the service name of its resource.</summary>
+    /// <summary>Every span in every post to /v1/traces, with the service name of its resource and its scope (ActivitySource).</summary>
     public IReadOnlyList<Span> Spans() =>
         Posts.Where(p => p.Path == "/v1/traces")
-            // ExportTraceServiceRequest.resource_spans(1) → ResourceSpans{resource(1), scope_spans(2)} → ScopeSpans.spans(2)
+            // ExportTraceServiceRequest.resource_spans(1) → ResourceSpans{resource(1), scope_spans(2)} → ScopeSpans{scope(1), spans(2)}
             .SelectMany(p => Protobuf.Messages(p.Body, 1))
-            .SelectMany(r => Protobuf.Messages(r, 2).SelectMany(s => Protobuf.Messages(s, 2)).Select(s => Span.Parse(s, ServiceName(r))))
+            .SelectMany(r => Protobuf.Messages(r, 2).SelectMany(s => Protobuf.Messages(s, 2).Select(span => Span.Parse(span, ServiceName(r), ScopeName(s)))))
             .ToArray();
+
+    /// <summary>ScopeMetrics / ScopeSpans.scope(1): InstrumentationScope.name(1).</summary>
+    private static string? ScopeName(byte[] scoped) => Protobuf.Messages(scoped, 1).Select(i => Protobuf.String(i, 1)).FirstOrDefault();
 
     private static string? ServiceName(byte[] resourceSpans) =>
         Protobuf.Messages(resourceSpans, 1).SelectMany(r => Protobuf.Messages(r, 1)).Select(KeyValue)
@@ -66,16 +71,16 @@ public sealed class OtlpReceiver : IDisposable
 
     /// <summary>Span{trace_id(1), span_id(2), parent_span_id(4), name(5), attributes(9), links(13): Link{trace_id(1), span_id(2)}}.</summary>
     public sealed record Span(string Name, string TraceId, string SpanId, string ParentSpanId, IReadOnlyDictionary<string, string?> Attributes,
-        IReadOnlyList<(string TraceId, string SpanId)> Links, string? Service)
+        IReadOnlyList<(string TraceId, string SpanId)> Links, string? Service, string? Scope)
     {
-        public static Span Parse(byte[] span, string? service) => new(
+        public static Span Parse(byte[] span, string? service, string? scope) => new(
             Protobuf.String(span, 5)!,
             Hex(Protobuf.Bytes(span, 1).FirstOrDefault()),
             Hex(Protobuf.Bytes(span, 2).FirstOrDefault()),
             Hex(Protobuf.Bytes(span, 4).FirstOrDefault()),
             Protobuf.Messages(span, 9).Select(KeyValue).ToDictionary(kv => kv.Key, kv => kv.Value),
             Protobuf.Messages(span, 13).Select(l => (Hex(Protobuf.Bytes(l, 1).FirstOrDefault()), Hex(Protobuf.Bytes(l, 2).FirstOrDefault()))).ToArray(),
-            service);
+            service, scope);
 
         private static string Hex(byte[]? bytes) => bytes is null ? "" : Convert.ToHexStringLower(bytes);
     }

@@ -8,11 +8,11 @@ namespace OrleansSweeps.Silo.Ledger.Postgres;
 /// </summary>
 public sealed partial class PostgresLedger
 {
-    public Task<int> StartRunAsync(RunId run, CancellationToken cancel = default) =>
+    public Task<int> StartRunAsync(RunId run, string silo, CancellationToken cancel = default) =>
         Run(async session =>
         {
-            await session.ExecuteAsync("UPDATE runs SET state = 'running', attempts = attempts + 1 WHERE sweep = @s AND point = @p AND replicate = @r AND state IN ('queued', 'running')",
-                RunKey(run));
+            await session.ExecuteAsync("UPDATE runs SET state = 'running', attempts = attempts + 1, silo = @silo WHERE sweep = @s AND point = @p AND replicate = @r AND state IN ('queued', 'running')",
+                [.. RunKey(run), ("silo", silo)]);
             return await session.ScalarAsync<int?>("SELECT attempts FROM runs WHERE sweep = @s AND point = @p AND replicate = @r", RunKey(run))
                 ?? throw new InvalidOperationException($"{run}: no such run in the ledger");
         }, cancel);
@@ -47,14 +47,14 @@ public sealed partial class PostgresLedger
         }, cancel);
 
     public Task StopRunAsync(RunId run, CancellationToken cancel = default) =>
-        Run(session => session.ExecuteAsync("UPDATE runs SET state = 'queued' WHERE sweep = @s AND point = @p AND replicate = @r AND state = 'running'", RunKey(run)), cancel);
+        Run(session => session.ExecuteAsync("UPDATE runs SET state = 'queued', silo = NULL WHERE sweep = @s AND point = @p AND replicate = @r AND state = 'running'", RunKey(run)), cancel);
 
     public Task<int> RequeueRunningAsync(CancellationToken cancel = default) =>
-        Run(session => session.ExecuteAsync("UPDATE runs SET state = 'queued' WHERE state = 'running'"), cancel);
+        Run(session => session.ExecuteAsync("UPDATE runs SET state = 'queued', silo = NULL WHERE state = 'running'"), cancel);
 
     public Task EndRunAsync(RunId run, string? failure, CancellationToken cancel = default) =>
         Run(session => session.ExecuteAsync(
-            "UPDATE runs SET state = @state, failure = @failure, finished_at = @now WHERE sweep = @s AND point = @p AND replicate = @r AND state IN ('queued', 'running')",
+            "UPDATE runs SET state = @state, failure = @failure, finished_at = @now, silo = NULL WHERE sweep = @s AND point = @p AND replicate = @r AND state IN ('queued', 'running')",
             [.. RunKey(run), ("state", failure is null ? "completed" : "failed"), ("failure", failure), ("now", session.NowMs)]), cancel);
 
     public Task RecordAggregateAsync(AggregateId aggregate, string result, CancellationToken cancel = default) =>

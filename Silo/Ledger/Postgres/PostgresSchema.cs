@@ -61,6 +61,11 @@ internal static class PostgresSchema
         new(2, "points.device: the device kind a point's runs need (placement)", """
             ALTER TABLE points ADD COLUMN device text NOT NULL DEFAULT 'cpu' CHECK (device IN ('cpu', 'cuda'));
             """),
+        new(3, "runs.silo: the silo training a run; silo_slots: each silo's slots and device", """
+            ALTER TABLE runs ADD COLUMN silo text COLLATE "C";
+            CREATE TABLE silo_slots (
+                silo text COLLATE "C" PRIMARY KEY, slots integer NOT NULL CHECK (slots > 0), device text NOT NULL, started_at bigint NOT NULL);
+            """),
     ];
 
     public static int KnownVersion => Migrations[^1].Version;

@@ -6,11 +6,11 @@ namespace OrleansSweeps.Silo.Ledger.Sqlite;
 /// <summary>The catalog operations the Orleans grains use (no lease: a run's grain state fences it).</summary>
 public sealed partial class SqliteLedger
 {
-    public Task<int> StartRunAsync(RunId run, CancellationToken cancel = default) =>
+    public Task<int> StartRunAsync(RunId run, string silo, CancellationToken cancel = default) =>
         Task.FromResult(Write((c, t) =>
         {
-            c.Execute(t, "UPDATE runs SET state = 'running', attempts = attempts + 1 WHERE sweep = $s AND point = $p AND replicate = $r AND state IN ('queued', 'running')",
-                RunKey(run));
+            c.Execute(t, "UPDATE runs SET state = 'running', attempts = attempts + 1, silo = $silo WHERE sweep = $s AND point = $p AND replicate = $r AND state IN ('queued', 'running')",
+                [.. RunKey(run), ("$silo", silo)]);
             return c.Scalar<long?>(t, "SELECT attempts FROM runs WHERE sweep = $s AND point = $p AND replicate = $r", RunKey(run)) is { } n
                 ? (int)n : throw new InvalidOperationException($"{run}: no such run in ledger '{Path}'");
         }));
@@ -48,14 +48,14 @@ public sealed partial class SqliteLedger
     }
 
     public Task StopRunAsync(RunId run, CancellationToken cancel = default) =>
-        Task.FromResult(Write((c, t) => c.Execute(t, "UPDATE runs SET state = 'queued' WHERE sweep = $s AND point = $p AND replicate = $r AND state = 'running'", RunKey(run))));
+        Task.FromResult(Write((c, t) => c.Execute(t, "UPDATE runs SET state = 'queued', silo = NULL WHERE sweep = $s AND point = $p AND replicate = $r AND state = 'running'", RunKey(run))));
 
     public Task<int> RequeueRunningAsync(CancellationToken cancel = default) =>
-        Task.FromResult(Write((c, t) => c.Execute(t, "UPDATE runs SET state = 'queued' WHERE state = 'running'")));
+        Task.FromResult(Write((c, t) => c.Execute(t, "UPDATE runs SET state = 'queued', silo = NULL WHERE state = 'running'")));
 
     public Task EndRunAsync(RunId run, string? failure, CancellationToken cancel = default) =>
         Task.FromResult(Write((c, t) => c.Execute(t,
-            "UPDATE runs SET state = $state, failure = $failure, finished_at = $now WHERE sweep = $s AND point = $p AND replicate = $r AND state IN ('queued', 'running')",
+            "UPDATE runs SET state = $state, failure = $failure, finished_at = $now, silo = NULL WHERE sweep = $s AND point = $p AND replicate = $r AND state IN ('queued', 'running')",
             [.. RunKey(run), ("$state", failure is null ? "completed" : "failed"), ("$failure", failure), ("$now", NowMs())])));
 
     public Task RecordAggregateAsync(AggregateId aggregate, string result, CancellationToken cancel = default) =>

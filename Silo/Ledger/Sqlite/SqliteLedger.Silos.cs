@@ -49,12 +49,4 @@ public sealed partial class SqliteLedger
             "SELECT silo, slots, state, started_at, last_heartbeat FROM silos ORDER BY silo",
             r => new SiloRecord(r.GetString(0), r.GetInt32(1), r.GetString(2) == "alive" ? SiloState.Alive : SiloState.Expired,
                 FromMs(r.GetInt64(3)), FromMs(r.GetInt64(4))))));
-
-    public Task<IReadOnlyList<RunningRun>> ListRunningAsync(CancellationToken cancel = default) =>
-        Task.FromResult<IReadOnlyList<RunningRun>>(Read((c, t) => c.Query(t, """
-            SELECT r.sweep, r.point, r.replicate, l.owner, l.expires_at FROM runs r
-            JOIN leases l ON l.sweep = r.sweep AND l.kind = 'run' AND l.point = r.point AND l.ordinal = r.replicate
-            WHERE r.state = 'running' ORDER BY r.sweep, r.point, r.replicate
-            """, r => new RunningRun(new RunId(r.GetString(0), r.GetInt32(1), r.GetInt32(2)),
-                r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : FromMs(r.GetInt64(4))))));
 }

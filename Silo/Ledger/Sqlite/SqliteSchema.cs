@@ -16,6 +16,9 @@ namespace OrleansSweeps.Silo.Ledger.Sqlite;
 /// <item><c>aggregates(sweep, point, step, state, result, ready_at, completed_at)</c>: created 'ready' by
 /// the M-th report of (point, step); then 'running' | 'completed'.</item>
 /// <item><c>silos(silo, slots, state, started_at, last_heartbeat)</c>: state 'alive' | 'expired'.</item>
+/// <item><c>runs.silo</c> (version 3): the name of the silo training a running run (Orleans <c>SiloName</c>), null otherwise.</item>
+/// <item><c>silo_slots(silo, slots, device, started_at)</c> (version 3): what each silo serves, written as it starts;
+/// whether it is alive is Orleans' membership's to say, never this table's.</item>
 /// <item><c>leases(sweep, kind, point, ordinal, owner, token, expires_at)</c>: kind 'run' (ordinal =
 /// replicate) or 'aggregate' (ordinal = step). The row outlives each holder (owner NULL when free), so
 /// the next claim's token is always larger than every earlier one: that is the fencing token.</item>
@@ -64,6 +67,11 @@ internal static class SqliteSchema
             """),
         new(2, "points.device: the device kind a point's runs need (placement)", """
             ALTER TABLE points ADD COLUMN device TEXT NOT NULL DEFAULT 'cpu' CHECK (device IN ('cpu', 'cuda'));
+            """),
+        new(3, "runs.silo: the silo training a run; silo_slots: each silo's slots and device", """
+            ALTER TABLE runs ADD COLUMN silo TEXT;
+            CREATE TABLE silo_slots (
+                silo TEXT PRIMARY KEY, slots INTEGER NOT NULL CHECK (slots > 0), device TEXT NOT NULL, started_at INTEGER NOT NULL);
             """),
     ];
 
