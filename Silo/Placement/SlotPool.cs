@@ -53,10 +53,21 @@ public sealed class SlotPool(int slots, TimeSpan queueBelow = default, Action<in
         if (!Queues) return false;
         lock (_gate)
         {
+            if (_held.Contains(run)) return true;
             if (_line.Count >= Slots || _line.Any(w => w.Run == run)) return false;
-            _line.AddLast((run, new SemaphoreSlim(0, 1)));
-            return true;
+            if (_held.Count < Slots && _line.Count == 0)
+            {
+                // A slot freed since TryTake failed: waiting for the next release could wait for ever. Wait returns at once.
+                _held.Add(run);
+            }
+            else
+            {
+                _line.AddLast((run, new SemaphoreSlim(0, 1)));
+                return true;
+            }
         }
+        busyChanged?.Invoke(1);
+        return true;
     }
 
     /// <summary>On the run's thread: blocks until the run in line holds a slot (true), or <paramref name="cancel"/> took it out of line (false).</summary>
