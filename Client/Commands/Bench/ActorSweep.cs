@@ -26,26 +26,22 @@ internal static class ActorSweep
     /// <param name="HostingSeconds">Of that, starting and stopping the silo.</param>
     /// <param name="SlotSeconds">Time runs held the slot (training, and what a run does on its slot: claim, data, reports, conclusion).</param>
     /// <param name="EngineSeconds">Of that, the time inside the engine's training (<see cref="TrainingTimes.Engine"/>).</param>
+    /// <param name="CpuSeconds">CPU time of the whole process meanwhile: the training, and the silo's work beside it on the other cores.</param>
     internal sealed record Measurement(
-        double Seconds, double HostingSeconds, double SlotSeconds, double EngineSeconds, double LedgerSeconds, double BlobSeconds, IReadOnlyList<string> Largest);
+        double Seconds, double HostingSeconds, double SlotSeconds, double EngineSeconds, double CpuSeconds, double LedgerSeconds, double BlobSeconds,
+        IReadOnlyList<string> Largest);
 
-    /// <summary>Times the sweep through the actors in a fresh home, with where the ledger and blob time went.</summary>
-    public static Measurement Time(SweepSpec sweep, TimeSpan checkpointInterval)
+    /// <summary>Times the sweep through the actors in <paramref name="home"/> (a fresh one), with where the catalog and blob time went.</summary>
+    public static Measurement Time(SweepSpec sweep, TimeSpan checkpointInterval, string home)
     {
-        var home = Path.Combine(Path.GetTempPath(), $"sweeps-bench-{Guid.NewGuid():N}");
-        try
-        {
-            using var tally = new OperationTally();
-            var clock = Stopwatch.StartNew();
-            var (hosting, times) = Blocking.Wait(RunAsync(sweep, home, checkpointInterval));
-            var seconds = clock.Elapsed.TotalSeconds;
-            return new Measurement(seconds, hosting.TotalSeconds, times.OnSlot.TotalSeconds, times.Engine.TotalSeconds,
-                tally.TotalSeconds("ledger"), tally.TotalSeconds("blob"), tally.Lines(sweep.RunCount).Take(8).ToArray());
-        }
-        finally
-        {
-            if (Directory.Exists(home)) Directory.Delete(home, recursive: true);
-        }
+        using var tally = new OperationTally();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var (hosting, times) = Blocking.Wait(RunAsync(sweep, home, checkpointInterval));
+        var seconds = clock.Elapsed.TotalSeconds;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        return new Measurement(seconds, hosting.TotalSeconds, times.OnSlot.TotalSeconds, times.Engine.TotalSeconds, cpu.TotalSeconds,
+            tally.TotalSeconds("ledger"), tally.TotalSeconds("blob"), tally.Lines(sweep.RunCount).Take(8).ToArray());
     }
 
     private static async Task<(TimeSpan Hosting, TrainingTimes Times)> RunAsync(SweepSpec sweep, string home, TimeSpan checkpointInterval)

@@ -47,15 +47,38 @@ internal static partial class SweepBench
             ($"through actors (default: periodic checkpoints at least {defaults.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s apart)", defaults, TargetOverhead),
             ($"through actors, a checkpoint every {sweep.Points[0].Spec.CheckpointEvery} updates (--checkpoint-interval 0)", TimeSpan.Zero, null),
         };
+        // The homes are deleted at the end only: ext4 skips recently deleted inodes when it allocates one, and deleting
+        // a home just before the next variant made that variant's blob puts measurably slower (kernel time in find_inode_bit).
+        var homes = Path.Combine(Path.GetTempPath(), $"sweeps-bench-{Guid.NewGuid():N}");
+        double direct;
+        ActorSweep.Measurement[] actors;
+        try
+        {
+            (direct, actors) = Rounds(sweep, variants.Select(v => v.Interval).ToArray(), rounds, homes);
+        }
+        finally
+        {
+            if (Directory.Exists(homes)) Directory.Delete(homes, recursive: true);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{sweep.Name}: {sweep.Points.Count} points × M = {replicates} = {sweep.RunCount} runs, 1 slot, 1 libtorch thread, fastest of {rounds} rounds"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  engine directly: {direct:F2} s"));
+        for (var v = 0; v < variants.Length; v++) Print(variants[v].Label, actors[v], direct, variants[v].Target, sweep.RunCount);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The engine alone and each checkpoint interval through the actors, <paramref name="rounds"/> times: each one's fastest.</summary>
+    private static (double Direct, ActorSweep.Measurement[] Actors) Rounds(SweepSpec sweep, TimeSpan[] intervals, int rounds, string homes)
+    {
         // Rounds interleave the variants, in reverse order every other round, and keep each one's fastest time: load
         // on a shared machine drifts. Each round's own ratios are printed too, as a measure of that drift.
         var direct = double.MaxValue;
-        var actors = new ActorSweep.Measurement[variants.Length];
+        var actors = new ActorSweep.Measurement[intervals.Length];
         for (var round = 0; round < rounds; round++)
         {
-            var order = Enumerable.Range(-1, variants.Length + 1).ToArray();
+            var order = Enumerable.Range(-1, intervals.Length + 1).ToArray();
             if (round % 2 == 1) Array.Reverse(order);
-            var times = new double[variants.Length + 1];
+            var times = new double[intervals.Length + 1];
             foreach (var v in order)
             {
                 if (v < 0)
@@ -64,18 +87,14 @@ internal static partial class SweepBench
                     direct = Math.Min(direct, times[0]);
                     continue;
                 }
-                var measured = ActorSweep.Time(sweep, variants[v].Interval);
+                var measured = ActorSweep.Time(sweep, intervals[v], Path.Combine(homes, $"round{round + 1}-{v}"));
                 times[v + 1] = measured.Seconds;
                 if (actors[v] is null || measured.Seconds < actors[v].Seconds) actors[v] = measured;
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"round {round + 1}: engine {times[0]:F2} s; through actors {string.Join(", ", times.Skip(1).Select(t => $"{t:F2} s ({t / times[0]:F3})"))}"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{sweep.Name}: {sweep.Points.Count} points × M = {replicates} = {sweep.RunCount} runs, 1 slot, 1 libtorch thread, fastest of {rounds} rounds"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  engine directly: {direct:F2} s"));
-        for (var v = 0; v < variants.Length; v++) Print(variants[v].Label, actors[v], direct, variants[v].Target, sweep.RunCount);
-        return ExitCodes.Ok;
+        return (direct, actors);
     }
 
     private static void Print(string label, ActorSweep.Measurement actors, double direct, double? target, int runs)
@@ -86,8 +105,10 @@ internal static partial class SweepBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    in this run: engine training {actors.EngineSeconds:F2} s; the rest, {actors.Seconds - actors.EngineSeconds:F2} s ({1 - actors.EngineSeconds / actors.Seconds:P1} of the wall time), is orchestration:"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"      {actors.SlotSeconds - actors.EngineSeconds:F2} s on the slot outside the engine (claim, data, checkpoints and reports, moment vectors, progress, conclusion)," +
-            $" {actors.Seconds - actors.SlotSeconds:F2} s with the slot idle (between runs, the last aggregates and results; silo start and stop {actors.HostingSeconds:F2} s)"));
+            $"      {actors.SlotSeconds - actors.EngineSeconds:F2} s on the slot outside the engine (its start, data, checkpoints and their reports, moment vectors, progress)," +
+            $" {actors.Seconds - actors.SlotSeconds:F2} s with the slot idle (between runs, the last conclusion, aggregates and results; silo start and stop {actors.HostingSeconds:F2} s)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    the process used {actors.CpuSeconds:F2} s of CPU meanwhile (the training's, and the silo's own work on the other core beside it)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    ledger {actors.LedgerSeconds:F2} s, blobs {actors.BlobSeconds:F2} s ({1000 * (actors.LedgerSeconds + actors.BlobSeconds) / runs:F2} ms per run); the largest:"));
         foreach (var line in actors.Largest) Console.WriteLine(line);
