@@ -48,10 +48,11 @@ internal static class ClusterBench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{runs} one-step runs through {silos} silos of {slots} slot(s) and through one embedded silo of {silos * slots}; {vectors} vectors of {VectorBytes >> 20} MiB"));
             Console.WriteLine("  stores                         runs/s   put MB/s   get MB/s");
-            var local = Blocking.Wait(ClusterThroughput.EmbeddedAsync(home, runs, silos * slots, cancel));
-            var cluster = Blocking.Wait(ClusterThroughput.SharedAsync(shared, runs, silos, slots, cancel));
+            // Blobs first, on stores nothing has written to yet.
             var localBlobs = Measure(new StoreSettings(home, null, null), vectors);
             var sharedBlobs = Measure(shared, vectors);
+            var local = Blocking.Wait(ClusterThroughput.EmbeddedAsync(home, runs, silos * slots, cancel));
+            var cluster = Blocking.Wait(ClusterThroughput.SharedAsync(shared, runs, silos, slots, cancel));
             Print("embedded (SQLite + files)", local, localBlobs);
             Print("cluster", cluster, sharedBlobs);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

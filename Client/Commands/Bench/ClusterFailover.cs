@@ -111,7 +111,16 @@ internal static class ClusterFailover
             if (runs.Any(r => started.GetValueOrDefault(r) == 0)) return false;
             foreach (var run in runs)
             {
-                var start = await grains.GetGrain<IRunGrain>(run.ToString()).Start().ConfigureAwait(false);
+                RunStart start;
+                try
+                {
+                    start = await grains.GetGrain<IRunGrain>(run.ToString()).Start().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException)
+                {
+                    // The client still knew the run's grain on the killed silo (its activation moved since): ask again.
+                    return false;
+                }
                 var port = SiloAddress.FromParsableString(start.Silo).Endpoint.Port;
                 if (start.Admission is not RunAdmission.Training || processes.All(p => p.Port != port)) return false;
                 placed[run] = port;
