@@ -102,7 +102,7 @@ internal static partial class EmbeddedSilo
         Device = settings.Device,
         CheckpointMinInterval = settings.CheckpointInterval is { } seconds ? TimeSpan.FromSeconds(seconds) : new SweepsSiloOptions().CheckpointMinInterval,
         Observer = observer,
-        Warn = warning => Console.Error.WriteLine($"warning: {warning}"),
+        Warn = warning => Console.Error.WriteLine($"warning: {warning.ReplaceLineEndings(" ")}"),
     };
 
     /// <summary>

@@ -123,7 +123,7 @@ public sealed partial class HomeFailureTests(HomeFailureTests.Reference referenc
         Assert.Contains(home + "/", error, StringComparison.Ordinal);
         Assert.Matches(problem, error);
         foreach (var line in lines.Where(l => l != error))
-            Assert.True(ProgressLine().IsMatch(line) || line.StartsWith("warning: ", StringComparison.Ordinal), $"unexpected stderr line: {line}");
+            Assert.True(ProgressLine().IsMatch(line) || line.StartsWith("warning: ", StringComparison.Ordinal), $"unexpected stderr line: [{line}] in:\n{failed.Stderr}");
     }
 
     /// <summary>

@@ -9,6 +9,24 @@ public abstract partial class LedgerContract
     /// <summary>The run's <c>runs.silo</c> as stored, read past the adapter.</summary>
     protected abstract string? StoredSilo(RunId run);
 
+    /// <summary>Writes this test's store as a program knowing up to schema <paramref name="version"/> left it, holding <paramref name="rows"/> (SQL both adapters take).</summary>
+    protected abstract void WriteStoreAt(int version, string rows);
+
+    [Fact]
+    public async Task A_version_2_store_is_migrated_and_its_running_runs_name_no_silo_until_started_again()
+    {
+        WriteStoreAt(2, """
+            INSERT INTO sweeps VALUES ('old', 'x', 'active', 0);
+            INSERT INTO points (sweep, point, parameters, replicates) VALUES ('old', 0, 'lr=1', 2);
+            INSERT INTO runs (sweep, point, replicate, state, attempts) VALUES ('old', 0, 0, 'running', 1), ('old', 0, 1, 'queued', 0);
+            """);
+        await using var ledger = Open();
+        Assert.Equal([new RunningRun(new RunId("old", 0, 0), null)], await ledger.ListRunningAsync());
+        Assert.Equal(2, await ledger.StartRunAsync(new RunId("old", 0, 0), "a"));
+        Assert.Equal([new RunningRun(new RunId("old", 0, 0), "a")], await ledger.ListRunningAsync());
+        Assert.Empty(await ledger.ListSiloSlotsAsync());
+    }
+
     [Fact]
     public async Task A_started_run_names_its_silo_until_it_stops_ends_or_is_queued_again()
     {

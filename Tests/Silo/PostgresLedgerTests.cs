@@ -37,22 +37,10 @@ public sealed class PostgresLedgerTests(PostgresServer server) : LedgerContract
         Assert.Equal(string.Join(",", PostgresSchema.Migrations.Select(m => m.Version)), Execute("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version"));
     }
 
-    [Fact]
-    public async Task A_version_2_database_is_migrated_and_its_running_runs_name_no_silo_until_started_again()
-    {
+    protected override void WriteStoreAt(int version, string rows) =>
         Execute("CREATE TABLE schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at bigint NOT NULL);"
-            + PostgresSchema.Migrations[0].Sql + PostgresSchema.Migrations[1].Sql + """
-            INSERT INTO schema_version VALUES (1, 'v1', 0), (2, 'v2', 0);
-            INSERT INTO sweeps VALUES ('old', 'x', 'active', 0);
-            INSERT INTO points (sweep, point, parameters, replicates) VALUES ('old', 0, 'lr=1', 2);
-            INSERT INTO runs (sweep, point, replicate, state, attempts) VALUES ('old', 0, 0, 'running', 1), ('old', 0, 1, 'queued', 0);
-            """);
-        await using var ledger = Open();
-        Assert.Equal([new RunningRun(new RunId("old", 0, 0), null)], await ledger.ListRunningAsync());
-        Assert.Equal(2, await ledger.StartRunAsync(new RunId("old", 0, 0), "a"));
-        Assert.Equal([new RunningRun(new RunId("old", 0, 0), "a")], await ledger.ListRunningAsync());
-        Assert.Empty(await ledger.ListSiloSlotsAsync());
-    }
+            + string.Concat(PostgresSchema.Migrations.Take(version).Select(m => m.Sql + $"INSERT INTO schema_version VALUES ({m.Version}, 'v{m.Version}', 0);"))
+            + rows);
 
     protected override string? StoredSilo(RunId run) =>
         Execute($"SELECT coalesce(silo, '(null)') FROM runs WHERE sweep = '{run.Sweep}' AND point = {run.Point} AND replicate = {run.Replicate}") is { } silo and not "(null)" ? silo : null;

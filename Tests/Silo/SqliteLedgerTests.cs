@@ -37,7 +37,7 @@ public sealed class SqliteLedgerTests : LedgerContract, IDisposable
     [Fact]
     public async Task A_version_1_ledger_is_migrated_and_its_points_need_a_cpu()
     {
-        WriteLedgerAt(1, """
+        WriteStoreAt(1, """
             INSERT INTO sweeps VALUES ('old', 'x', 'active', 0);
             INSERT INTO points VALUES ('old', 0, 'lr=1', 1);
             INSERT INTO runs (sweep, point, replicate, state) VALUES ('old', 0, 0, 'queued');
@@ -47,23 +47,7 @@ public sealed class SqliteLedgerTests : LedgerContract, IDisposable
         Assert.Equal(new RunId("old", 0, 0), (await ledger.ClaimRunsAsync("cpu", 1, LeaseDuration, DeviceKind.Cpu)).Single().Run);
     }
 
-    [Fact]
-    public async Task A_version_2_ledger_is_migrated_and_its_running_runs_name_no_silo_until_started_again()
-    {
-        WriteLedgerAt(2, """
-            INSERT INTO sweeps VALUES ('old', 'x', 'active', 0);
-            INSERT INTO points (sweep, point, parameters, replicates) VALUES ('old', 0, 'lr=1', 2);
-            INSERT INTO runs (sweep, point, replicate, state, attempts) VALUES ('old', 0, 0, 'running', 1), ('old', 0, 1, 'queued', 0);
-            """);
-        await using var ledger = Open();
-        Assert.Equal([new RunningRun(new RunId("old", 0, 0), null)], await ledger.ListRunningAsync());
-        Assert.Equal(2, await ledger.StartRunAsync(new RunId("old", 0, 0), "a"));
-        Assert.Equal([new RunningRun(new RunId("old", 0, 0), "a")], await ledger.ListRunningAsync());
-        Assert.Empty(await ledger.ListSiloSlotsAsync());
-    }
-
-    /// <summary>A ledger file as a program knowing up to schema <paramref name="version"/> left it, holding <paramref name="rows"/>.</summary>
-    private void WriteLedgerAt(int version, string rows)
+    protected override void WriteStoreAt(int version, string rows)
     {
         using var connection = new SqliteConnection($"Data Source={_home.Combine(SqliteLedger.FileName)};Pooling=False");
         connection.Open();
