@@ -10,6 +10,9 @@ internal sealed class GrainRunFence(TaskScheduler grain, RunGrain.Callbacks call
 {
     public CancellationToken Lost { get; } = lost;
 
+    /// <summary>The training is over and the slot free: tells the grain without waiting, so the thread goes on to conclude.</summary>
+    public void Trained() => _ = Task.Factory.StartNew(callbacks.Trained, CancellationToken.None, TaskCreationOptions.None, grain);
+
     public bool ReportSteps(IReadOnlyList<(int Step, string Payload)> reports) => OnGrain(() => callbacks.Report(reports));
 
     public bool RecordCheckpoint(int step) => OnGrain(() => callbacks.Checkpointed(step));

@@ -22,10 +22,26 @@ public interface IRunSite
     /// <summary>Period of the reminder that wakes a run whose silo died; null: no reminders (an embedded silo dies with its process).</summary>
     TimeSpan? ReminderPeriod { get; }
 
-    /// <summary>Takes one of this silo's slots for the run; false when all are taken. Taking a slot the run holds is true.</summary>
+    /// <summary>Takes one of this silo's slots for the run (counted busy until released); false when all are taken. Taking a slot the run holds is true.</summary>
     bool TryTakeSlot(RunId run);
 
+    /// <summary>Puts the run in line for this silo's next free slot (one run per slot waits, only while recent runs were short); false when it may not wait.</summary>
+    bool TryQueueForSlot(RunId run);
+
+    /// <summary>On the run's thread: blocks until the run in line holds its slot (true), or <paramref name="cancel"/> took it out of line (false).</summary>
+    bool WaitForSlot(RunId run, CancellationToken cancel);
+
+    /// <summary>Whether a run may wait in line for a slot of this silo now (its recent runs were short).</summary>
+    bool QueuesRuns { get; }
+
+    /// <summary>Gives the run's slot back (to the run first in line, if any); a run still in line leaves it.</summary>
     void ReleaseSlot(RunId run);
+
+    /// <summary>
+    /// An activation of the run gave its slot back: the engine's training time in it (<see cref="RunActivation.EngineTime"/>;
+    /// zero when drained or nothing was trained) and how long it held the slot. The rest of the slot time is orchestration.
+    /// </summary>
+    void Trained(RunId run, TimeSpan engine, TimeSpan onSlot);
 
     /// <summary>The silo stopped before the run's drain ended (past its grace period): the run stops without a final checkpoint.</summary>
     void Abandoned(RunId run);
@@ -39,7 +55,7 @@ public interface IRunSite
     /// <summary>The run's blobs: checkpoints, curves, stats, moment vectors, failure.</summary>
     IRunStore Store(RunId run);
 
-    /// <summary>While a run trains on this silo's slot (its trace span, the busy-slot gauge); dispose when the thread ends.</summary>
+    /// <summary>While a run's thread works (its trace span: the reports of its conclusion are its children too); dispose when the thread ends.</summary>
     IDisposable Training(RunId run, int attempt, int fromStep, string device);
 
     /// <summary>Progress events (console display, telemetry), called from the training thread.</summary>

@@ -31,6 +31,9 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public SweepWatch Watch => _host.Services.GetRequiredService<SweepWatch>();
 
+    /// <summary>The engine and slot time of the runs trained here so far.</summary>
+    public TrainingTimes Times => _host.Services.GetRequiredService<TrainingTimes>();
+
     /// <summary>Starts the silo; <paramref name="drainTimeout"/> bounds how long a stop waits for runs to checkpoint.</summary>
     public static async Task<EmbeddedCluster> StartAsync(
         string home, ILedger ledger, IBlobStore blobs, SweepsSiloOptions options, TimeSpan drainTimeout, CancellationToken cancel)

@@ -13,7 +13,7 @@ namespace OrleansSweeps.Silo.Sites;
 
 /// <summary>The silo's side of every <see cref="RunGrain"/>: its slots and data cache, the run's blobs, the catalog.</summary>
 internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs specs, SlotPool slots, PointDataCache data, SweepsSiloOptions options,
-    SiloTelemetry telemetry, ILocalSiloDetails silo) : IRunSite
+    SiloTelemetry telemetry, ILocalSiloDetails silo, TrainingTimes times) : IRunSite
 {
     private readonly ISweepObserver _events = CompositeObserver.Of(telemetry.Runs, options.Observer);
 
@@ -27,7 +27,19 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
 
     public bool TryTakeSlot(RunId run) => slots.TryTake(run);
 
+    public bool TryQueueForSlot(RunId run) => slots.TryQueue(run);
+
+    public bool WaitForSlot(RunId run, CancellationToken cancel) => slots.Wait(run, cancel);
+
+    public bool QueuesRuns => slots.Queues;
+
     public void ReleaseSlot(RunId run) => slots.Release(run);
+
+    public void Trained(RunId run, TimeSpan engine, TimeSpan onSlot)
+    {
+        times.Add(engine, onSlot);
+        slots.Timed(onSlot);
+    }
 
     public void Abandoned(RunId run) => slots.Abandon(run);
 
@@ -41,12 +53,7 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
 
     public IRunStore Store(RunId run) => new BlobRunStore(blobs, run, options.Warn);
 
-    public IDisposable Training(RunId run, int attempt, int fromStep, string device)
-    {
-        var span = telemetry.StartRun(run, attempt, fromStep, device);
-        var busy = telemetry.SlotBusy();
-        return Scope.Of(span, busy);
-    }
+    public IDisposable Training(RunId run, int attempt, int fromStep, string device) => Scope.Of(telemetry.StartRun(run, attempt, fromStep, device));
 
     public ISweepObserver Events => _events;
 

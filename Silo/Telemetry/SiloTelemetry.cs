@@ -44,6 +44,9 @@ public sealed class SiloTelemetry
         return new BusySlot(_siloTags);
     }
 
+    /// <summary>Counts slots taken (+1) or given back (-1).</summary>
+    public void SlotsBusyChanged(int delta) => SweepsTelemetry.SlotsBusy.Add(delta, _siloTags);
+
     /// <summary>Includes <paramref name="sweep"/> in <see cref="RecordSweepStatesAsync"/> from now on.</summary>
     public void Watch(string sweep) => _sweeps.TryAdd(sweep, 0);
 

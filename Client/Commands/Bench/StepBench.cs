@@ -59,11 +59,7 @@ internal static class StepBench
     /// <summary>Runs this console again with <paramref name="args"/>, its output going straight to ours.</summary>
     private static int RunChild(string[] args)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-        // Under `dotnet sweeps.dll` the process is the dotnet host and needs the dll; the apphost does not.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(Environment.GetCommandLineArgs()[0]);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var child = Process.Start(start)!;
+        using var child = Process.Start(BenchKit.ThisConsole(args))!;
         child.WaitForExit();
         return child.ExitCode;
     }

@@ -1,0 +1,91 @@
+using OrleansSweeps.Contracts.Identity;
+using OrleansSweeps.Silo.Placement;
+
+namespace OrleansSweeps.Tests.Silo;
+
+/// <summary>
+/// The silo's slot pool: never more runs hold a slot than it has; while its runs are short one run per slot waits in
+/// line, and a freed slot goes to the first in line; a run taken out of line (drained) leaves it; the busy gauge follows.
+/// </summary>
+public sealed class SlotPoolTests
+{
+    private static readonly TimeSpan Short = TimeSpan.FromSeconds(2);
+
+    private static RunId Run(int replicate) => new("s", 0, replicate);
+
+    private static SlotPool Pool(int slots, List<int> busy, TimeSpan? queueBelow = null)
+    {
+        var pool = new SlotPool(slots, queueBelow ?? Short, busy.Add);
+        pool.Timed(TimeSpan.FromMilliseconds(40)); // runs of this silo were short lately
+        return pool;
+    }
+
+    [Fact]
+    public async Task A_freed_slot_goes_to_the_run_first_in_line_and_not_to_a_newcomer()
+    {
+        var busy = new List<int>();
+        var pool = Pool(1, busy);
+        Assert.True(pool.TryTake(Run(0)));
+        Assert.False(pool.TryTake(Run(1)));
+        Assert.True(pool.TryQueue(Run(1)));
+        Assert.False(pool.TryQueue(Run(2)), "one run per slot waits in line");
+
+        var granted = Task.Run(() => pool.Wait(Run(1), CancellationToken.None));
+        pool.Release(Run(0));
+
+        Assert.True(await granted.WaitAsync(TimeSpan.FromSeconds(10)), "the run in line was not handed the slot");
+        Assert.Equal([Run(1)], pool.Held);
+        Assert.False(pool.TryTake(Run(2)));
+        // Handed on: the gauge saw one slot taken, and never a free one.
+        Assert.Equal([1], busy);
+    }
+
+    [Fact]
+    public void A_run_drained_while_in_line_leaves_it_and_the_slot_stays_with_its_holder()
+    {
+        var busy = new List<int>();
+        var pool = Pool(1, busy);
+        Assert.True(pool.TryTake(Run(0)));
+        Assert.True(pool.TryQueue(Run(1)));
+        using var drain = new CancellationTokenSource();
+        drain.Cancel();
+
+        Assert.False(pool.Wait(Run(1), drain.Token));
+        pool.Release(Run(1)); // the grain gives back what the run held: nothing
+
+        Assert.Equal([Run(0)], pool.Held);
+        pool.Release(Run(0));
+        Assert.Empty(pool.Held);
+        Assert.True(pool.TryTake(Run(2)));
+        Assert.Equal([1, -1, 1], busy);
+    }
+
+    [Fact]
+    public void A_run_queued_just_after_a_slot_freed_takes_it_at_once()
+    {
+        var busy = new List<int>();
+        var pool = Pool(1, busy);
+        Assert.True(pool.TryTake(Run(0)));
+        Assert.False(pool.TryTake(Run(1)));
+        pool.Release(Run(0)); // between the grain's two tries
+
+        Assert.True(pool.TryQueue(Run(1)));
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.True(pool.Wait(Run(1), patience.Token));
+        Assert.Equal([Run(1)], pool.Held);
+    }
+
+    [Theory]
+    [InlineData(0, 40)] // zero: never
+    [InlineData(2, 2500)] // runs longer than the limit
+    [InlineData(2, -1)] // no run timed yet
+    public void Runs_never_wait_in_line_unless_recent_runs_were_shorter_than_the_limit(double queueBelowSeconds, double heldMs)
+    {
+        var pool = new SlotPool(1, TimeSpan.FromSeconds(queueBelowSeconds));
+        if (heldMs >= 0) pool.Timed(TimeSpan.FromMilliseconds(heldMs));
+        Assert.True(pool.TryTake(Run(0)));
+
+        Assert.False(pool.Queues);
+        Assert.False(pool.TryQueue(Run(1)));
+    }
+}
