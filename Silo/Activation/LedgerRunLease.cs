@@ -5,7 +5,7 @@ using OrleansSweeps.Silo.Telemetry;
 namespace OrleansSweeps.Silo.Activation;
 
 /// <summary>A run's <see cref="Lease"/> in the ledger, as the grain's fenced port.</summary>
-public sealed class LedgerRunLease(ILedger ledger, Lease lease, CancellationToken lost) : IRunLease
+public sealed class LedgerRunLease(ILedger ledger, Lease lease, CancellationToken lost) : IRunFence
 {
     public Lease Lease { get; } = lease;
 

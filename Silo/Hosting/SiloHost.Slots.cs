@@ -155,7 +155,7 @@ public sealed partial class SiloHost
         try
         {
             var outcome = conclusion.Conclude();
-            if (!outcome.LeaseLost) events.RunFinished(id, outcome);
+            if (!outcome.FenceLost) events.RunFinished(id, outcome);
             else
             {
                 _telemetry.Runs.RunStopped(id, "lost");

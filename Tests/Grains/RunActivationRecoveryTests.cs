@@ -180,7 +180,7 @@ public sealed class RunActivationRecoveryTests : IDisposable
     }
 
     private static RunOutcome Activate(TestHome home, RunClaim claim, CancellationToken drain, TimeSpan interval,
-        IRunStore? store = null, IRunLease? lease = null, Action<int>? progress = null, Action<string>? warn = null)
+        IRunStore? store = null, IRunFence? lease = null, Action<int>? progress = null, Action<string>? warn = null)
     {
         var spec = home.Sweep.Points[claim.Run.Point].Spec;
         var data = DataPlan.For(spec);
@@ -278,7 +278,7 @@ public sealed class RunActivationRecoveryTests : IDisposable
     }
 
     /// <summary>The run's lease, whose holder dies when it would tell the ledger the run completed.</summary>
-    private sealed class DyingLease(IRunLease inner) : IRunLease
+    private sealed class DyingLease(IRunFence inner) : IRunFence
     {
         public CancellationToken Lost => inner.Lost;
 

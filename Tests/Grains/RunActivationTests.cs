@@ -34,7 +34,7 @@ public sealed class RunActivationTests
 
         var outcome = Activate(sweep, stale, ledger, blobs, CancellationToken.None);
 
-        Assert.True(outcome.LeaseLost);
+        Assert.True(outcome.FenceLost);
         var id = stale.Run;
         Assert.Empty(await ledger.ReadReportsAsync(new AggregateId(id.Sweep, id.Point, 0)));
         Assert.False(await blobs.ExistsAsync(BlobKeys.Curves(id)));
@@ -42,7 +42,7 @@ public sealed class RunActivationTests
 
         // The current holder is unaffected: it trains, reports every recorded step and completes.
         var done = Activate(sweep, current, ledger, blobs, CancellationToken.None);
-        Assert.False(done.LeaseLost);
+        Assert.False(done.FenceLost);
         Assert.Equal(new RunCounts(0, 0, 1, 0), (await ledger.GetSweepStatusAsync(id.Sweep))!.Runs);
         foreach (var step in new[] { 0, 5, 10, 15, 20 })
             Assert.Single(await ledger.ReadReportsAsync(new AggregateId(id.Sweep, id.Point, step)));
