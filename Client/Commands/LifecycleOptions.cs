@@ -68,5 +68,5 @@ internal sealed class LifecycleOptions
 }
 
 /// <param name="Health">Where to serve the health endpoints; null: nowhere.</param>
-/// <param name="GracePeriod">The longest drain (<see cref="Silo.Hosting.SiloOptions.DrainTimeout"/>).</param>
+/// <param name="GracePeriod">The longest drain (past it, the silo stops its runs without a final checkpoint: <see cref="Silo.Hosting.DrainTimeoutException"/>).</param>
 internal sealed record LifecycleSettings(IPEndPoint? Health, TimeSpan GracePeriod);
