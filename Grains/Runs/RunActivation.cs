@@ -97,7 +97,13 @@ public sealed class RunActivation(RunId id, RunSpec spec, string device, IRunSto
         try
         {
             // A previous activation may have stored the outcome and died before the ledger heard of it.
-            if (!FirstActivation && StoredOutcome() is { } stored) return new RunConclusion(() => Conclude(stored, reporter));
+            if (!FirstActivation && StoredOutcome() is { } stored)
+            {
+                // Stored curves were written after every row was reported (TrainOnce): report none again, since a report
+                // rebuilt from the curves would lack the moment vectors' locators and differ from the stored one.
+                if (stored.Curves is { Count: > 0 } rows) reporter.ReportedThrough(rows[^1].Step);
+                return new RunConclusion(() => Conclude(stored, reporter));
+            }
             return TrainOnce(data, test, reporter, drain);
         }
         catch (FenceLostException)
