@@ -187,21 +187,6 @@ internal static partial class EmbeddedSilo
         return ExitCodes.Ok;
     }
 
-    /// <summary>The silo's options from the command line; a silo on shared stores expires silos silent for two leases.</summary>
-    public static SiloOptions Options(SiloSettings settings, int defaultSlots, bool shared, string? name = null)
-    {
-        var defaults = new SiloOptions();
-        return new SiloOptions
-        {
-            Slots = settings.Slots ?? defaultSlots,
-            Device = settings.Device,
-            CheckpointMinInterval = settings.CheckpointInterval is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.CheckpointMinInterval,
-            SiloSilence = shared ? 2 * defaults.LeaseDuration : null,
-            DrainTimeout = settings.Lifecycle.GracePeriod,
-            SiloId = name ?? defaults.SiloId,
-        };
-    }
-
     /// <summary>One slot per core for CPU runs; one per visible GPU when every point runs on CUDA.</summary>
     private static int DefaultSlots(SweepSpec sweep, string? device)
     {

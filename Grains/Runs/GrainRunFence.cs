@@ -6,7 +6,7 @@ namespace OrleansSweeps.Grains.Runs;
 /// call through a grain reference: while the grain deactivates (a drain), such a call would be rerouted to a new
 /// activation, whereas the grain's scheduler runs it here even while the deactivation waits for the thread.
 /// </summary>
-internal sealed class GrainRunFence(TaskScheduler grain, RunGrain.Callbacks callbacks, CancellationToken lost) : IRunLease
+internal sealed class GrainRunFence(TaskScheduler grain, RunGrain.Callbacks callbacks, CancellationToken lost) : IRunFence
 {
     public CancellationToken Lost { get; } = lost;
 

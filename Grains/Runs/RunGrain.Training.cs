@@ -70,7 +70,7 @@ public sealed partial class RunGrain
         fence.Trained();
         var outcome = conclusion.Conclude();
         // Told on this thread, inside the run's trace span, which the outcome is recorded on.
-        if (!outcome.LeaseLost) site.Events.RunFinished(_id, outcome);
+        if (!outcome.FenceLost) site.Events.RunFinished(_id, outcome);
         return outcome;
     }
 

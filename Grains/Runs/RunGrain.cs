@@ -129,11 +129,11 @@ public sealed partial class RunGrain(
             end = outcome switch
             {
                 null => new RunEnd(_id.ToString(), RunEndKind.Stopped),
-                { LeaseLost: true } => new RunEnd(_id.ToString(), RunEndKind.Stopped),
+                { FenceLost: true } => new RunEnd(_id.ToString(), RunEndKind.Stopped),
                 { Failure: { } failure } => new RunEnd(_id.ToString(), RunEndKind.Failed, failure),
                 _ => new RunEnd(_id.ToString(), RunEndKind.Completed),
             };
-            if (outcome is { LeaseLost: true }) site.Warn($"{_id}: a newer activation owns the run; this one stopped without writing more");
+            if (outcome is { FenceLost: true }) site.Warn($"{_id}: a newer activation owns the run; this one stopped without writing more");
             else if (outcome is null) await site.StoppedAsync(_id);
             if (end.Kind is not RunEndKind.Stopped) await ForgetReminder();
         }

@@ -1,5 +1,4 @@
 using OrleansSweeps.Contracts.Identity;
-using OrleansSweeps.Silo.Hosting;
 
 namespace OrleansSweeps.Silo.Placement;
 

@@ -64,7 +64,7 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
 
     public Task<IReadOnlyList<AggregateId>> ReportAsync(RunId run, IReadOnlyList<(int Step, string Payload)> reports)
     {
-        using var span = SiloTelemetry.StartChild(SweepsTelemetry.ReportSpan, LeaseResource.For(run), null);
+        using var span = SiloTelemetry.StartRunChild(SweepsTelemetry.ReportSpan, run);
         span?.SetTag(SweepsTelemetry.StepTag, reports.Count > 0 ? reports[^1].Step : null).SetTag(SweepsTelemetry.StepCountTag, reports.Count);
         return ledger.RecordReportsAsync(run, reports.Select(r => new StepPayload(r.Step, r.Payload)).ToArray());
     }

@@ -17,7 +17,7 @@ namespace OrleansSweeps.Tests.Silo;
 /// Pipelining on an embedded Orleans silo of one slot (SQLite catalog and grain state, file blobs, libtorch): a run gives
 /// its slot back when its training is over and concludes off the slot while the next run trains; short runs wait in
 /// line on the silo, one per slot, and longer ones never; the silo's <see cref="TrainingTimes"/> count the grain's own
-/// work on the slot as slot time, not engine time.
+/// work on the slot as slot time, not engine time; aggregates are computed off the slot.
 /// </summary>
 public sealed class OrleansPipeliningTests
 {
@@ -55,6 +55,32 @@ public sealed class OrleansPipeliningTests
                 Assert.Equal(Enumerable.Range(0, Replicates), (await stores.Ledger.ReadReportsAsync(new AggregateId("s", 0, step))).Select(r => r.Replicate));
                 Assert.NotNull(await stores.Ledger.ReadAggregateResultAsync(new AggregateId("s", 0, step)));
             }
+        }
+    }
+
+    [Fact]
+    public async Task A_slot_trains_while_an_aggregate_is_computed()
+    {
+        using var dir = new TempDirectory();
+        var stores = EmbeddedStores.Open(dir.Path, create: true);
+        await using (stores)
+        {
+            var last = new RunId("s", 1, Replicates - 1);
+            using var lastStarted = new ManualResetEventSlim();
+            // Point 0's aggregates (reading their reports) wait for the slot to start point 1's last run: were they
+            // computed on the slot, that run could not start and this read would time out.
+            var ledger = Intercepted<ILedger>.Wrap(stores.Ledger, (method, args) =>
+            {
+                if (method.Name == nameof(ILedger.ReadReportsAsync) && ((AggregateId)args[0]!).Point == 0 && !lastStarted.Wait(Patience))
+                    throw new TimeoutException($"point 0's aggregate waited {Patience.TotalSeconds} s for the slot to start run {last}");
+            });
+            var observer = new Observer { Started = id => { if (id == last) lastStarted.Set(); } };
+
+            await Work(dir, ledger, stores.Blobs, observer, TimeSpan.Zero, Spec + "\ngrid:\n  train_size: [64, 48]\n");
+
+            var status = await stores.Ledger.GetSweepStatusAsync("s");
+            Assert.Equal(new RunCounts(0, 0, 2 * Replicates, 0), status!.Runs);
+            Assert.Equal(2 * 5, status.Aggregates.Completed);
         }
     }
 
@@ -130,9 +156,9 @@ public sealed class OrleansPipeliningTests
     }
 
     /// <summary>Runs the sweep to its end on an embedded silo of one slot; returns the silo's engine and slot times.</summary>
-    private static async Task<TrainingTimes> Work(TempDirectory dir, ILedger ledger, IBlobStore blobs, Observer observer, TimeSpan queueBelow)
+    private static async Task<TrainingTimes> Work(TempDirectory dir, ILedger ledger, IBlobStore blobs, Observer observer, TimeSpan queueBelow, string? spec = null)
     {
-        new SweepCatalog("s", new LedgerSweepStore(ledger, blobs)).Submit(SpecBuilder.Parse(Spec));
+        new SweepCatalog("s", new LedgerSweepStore(ledger, blobs)).Submit(SpecBuilder.Parse(spec ?? Spec));
         var options = new SweepsSiloOptions { Slots = 1, QueueBelow = queueBelow, Observer = observer, SweepTick = TimeSpan.FromMilliseconds(200) };
         using var timeout = new CancellationTokenSource(Patience);
         var cluster = await EmbeddedCluster.StartAsync(dir.Path, ledger, blobs, options, Patience, timeout.Token);
