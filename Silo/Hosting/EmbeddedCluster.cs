@@ -40,6 +40,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Bounded(drainTimeout) + TimeSpan.FromSeconds(5));
         builder.UseOrleans(silo =>
         {

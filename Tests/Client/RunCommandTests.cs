@@ -84,7 +84,7 @@ public sealed class RunCommandTests
             Poll.Until(() => CountCheckpointsAndCurves(home) > 0, TimeSpan.FromMinutes(2), "the first checkpoint");
             Cli.Signal(process, "INT");
             var result = Cli.Wait(process);
-            Assert.Equal(130, result.ExitCode);
+            Assert.True(result.ExitCode == 130, $"exit {result.ExitCode}; stderr:\n{result.Stderr}\nstdout:\n{result.Stdout}");
             Assert.Contains("interrupted", result.Stderr);
         }
         var continued = Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "s");
