@@ -82,9 +82,10 @@ public sealed class RunCommandTests
         using (var process = Cli.Start(dir.Path, "run", spec, "--home", home, "--id", "s", "--checkpoint-interval", "0"))
         {
             Poll.Until(() => CountCheckpointsAndCurves(home) > 0, TimeSpan.FromMinutes(2), "the first checkpoint");
+            var masks = Cli.SignalMasks(process);
             Cli.Signal(process, "INT");
             var result = Cli.Wait(process);
-            Assert.True(result.ExitCode == 130, $"exit {result.ExitCode}; stderr:\n{result.Stderr}\nstdout:\n{result.Stdout}");
+            Assert.True(result.ExitCode == 130, $"exit {result.ExitCode}; signal masks when signalled: {masks}; stderr:\n{result.Stderr}\nstdout:\n{result.Stdout}");
             Assert.Contains("interrupted", result.Stderr);
         }
         var continued = Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "s");
