@@ -146,7 +146,7 @@ internal static partial class EmbeddedSilo
         {
             health.StartedDraining();
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            var abandoned = host.Services.GetRequiredService<SlotPool>().Abandoned;
+            var abandoned = host.Services.GetRequiredService<SiloDrain>().Abandoned;
             host.Dispose();
             if (abandoned.Count > 0) throw new DrainTimeoutException(settings.Lifecycle.GracePeriod, abandoned.Select(r => r.ToString()).ToArray());
         }

@@ -43,8 +43,17 @@ public interface IRunSite
     /// </summary>
     void Trained(RunId run, TimeSpan engine, TimeSpan onSlot);
 
-    /// <summary>The silo stopped before the run's drain ended (past its grace period): the run stops without a final checkpoint.</summary>
-    void Abandoned(RunId run);
+    /// <summary>
+    /// The run's thread started: when the silo stops, it cancels <paramref name="drain"/> (the thread checkpoints and stops)
+    /// and waits for <paramref name="ended"/> (the activation's end handled), for at most the grace period.
+    /// </summary>
+    void Track(RunId run, CancellationTokenSource drain, Task ended);
+
+    /// <summary>A deactivation stopped waiting for the run's thread (past the grace period): it stops without a final checkpoint.</summary>
+    void Abandon(RunId run);
+
+    /// <summary>Whether the silo (or the run's deactivation) gave up waiting for the run's thread: what the thread does now is not reported.</summary>
+    bool WasAbandoned(RunId run);
 
     /// <summary>The point's data on the device, shared by its replicates on this silo; dispose to release.</summary>
     PointData AcquireData(RunId run, RunSpec spec, string device);

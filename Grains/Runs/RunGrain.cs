@@ -40,9 +40,6 @@ public sealed partial class RunGrain(
     private TaskScheduler? _scheduler;
     private Training? _training;
 
-    /// <summary>The deactivation stopped waiting for the thread (past the grace period): what it does now is not reported.</summary>
-    private bool _abandoned;
-
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = RunId.Parse(this.GetPrimaryKeyString());
@@ -97,6 +94,7 @@ public sealed partial class RunGrain(
         var thread = Task.Factory.StartNew(() => Train(spec, device, attempt, fromStep, fence, training),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         training.Handled = HandleEnd(thread, training);
+        site.Track(_id, training.Drain, training.Handled);
         return admission;
     }
 
@@ -141,7 +139,8 @@ public sealed partial class RunGrain(
         {
             LogTrainingFailed(logger, e, _id.ToString());
             end = new RunEnd(_id.ToString(), RunEndKind.Error, $"{_id}: {e.Message}");
-            if (_abandoned) return;
+            // Abandoned by a stop (past its grace period): the thread failed on what was torn down under it.
+            if (site.WasAbandoned(_id)) return;
             site.Warn(end.Failure!);
         }
         finally
@@ -169,14 +168,17 @@ public sealed partial class RunGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Drains the thread (it checkpoints) before the activation goes; the thread's last callbacks still run here.</summary>
+    /// <summary>
+    /// Drains the thread (it checkpoints) before the activation goes; the thread's last callbacks still run here. A silo's
+    /// stop drained every run before deactivating any grain (<see cref="IRunSite.Track"/>): this is for the other deactivations.
+    /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_training is not { } training) return;
         await training.Drain.CancelAsync();
+        if (site.WasAbandoned(_id)) return;
         await training.Handled.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
-        _abandoned = !training.Handled.IsCompleted;
-        if (_abandoned) site.Abandoned(_id);
+        if (!training.Handled.IsCompleted) site.Abandon(_id);
     }
 
     /// <summary>The run's silo died while it trained: resume here when a slot is free, else queue it again.</summary>

@@ -65,7 +65,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             _stopped = true;
             await _host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        return _host.Services.GetRequiredService<SlotPool>().Abandoned.Select(r => r.ToString()).ToArray();
+        return _host.Services.GetRequiredService<SiloDrain>().Abandoned.Select(r => r.ToString()).ToArray();
     }
 
     public async ValueTask DisposeAsync()

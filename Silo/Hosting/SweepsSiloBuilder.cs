@@ -38,6 +38,8 @@ public static class SweepsSiloBuilder
         services.AddSingleton<SweepWatch>();
         services.AddSingleton<TrainingTimes>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloSlotsRecord>();
+        services.AddSingleton<SiloDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton<IRunSite, SiloRunSite>();
         services.AddSingleton<ISweepSite, SiloSweepSite>();
         services.AddSingleton<IAggregateSite, SiloAggregateSite>();

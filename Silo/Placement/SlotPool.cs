@@ -16,7 +16,7 @@ public sealed class SlotPool(int slots, TimeSpan queueBelow = default, Action<in
     private readonly Lock _gate = new();
     private readonly HashSet<RunId> _held = [];
     private readonly LinkedList<(RunId Run, SemaphoreSlim Granted)> _line = [];
-    private readonly List<RunId> _abandoned = [];
+    private bool _closed;
     private readonly RecentRunTimes _recent = new();
 
     public int Slots { get; } = slots >= 1 ? slots : throw new ArgumentOutOfRangeException(nameof(slots), slots, "a silo has at least one slot");
@@ -39,7 +39,7 @@ public sealed class SlotPool(int slots, TimeSpan queueBelow = default, Action<in
         lock (_gate)
         {
             if (_held.Contains(run)) return true;
-            if (_held.Count >= Slots || _line.Count > 0) return false;
+            if (_closed || _held.Count >= Slots || _line.Count > 0) return false;
             _held.Add(run);
         }
         busyChanged?.Invoke(1);
@@ -53,7 +53,7 @@ public sealed class SlotPool(int slots, TimeSpan queueBelow = default, Action<in
         lock (_gate)
         {
             if (_held.Contains(run)) return true;
-            if (_line.Count >= Slots || _line.Any(w => w.Run == run)) return false;
+            if (_closed || _line.Count >= Slots || _line.Any(w => w.Run == run)) return false;
             if (_held.Count < Slots && _line.Count == 0)
             {
                 // A slot freed since TryTake failed: waiting for the next release could wait for ever. Wait returns at once.
@@ -95,6 +95,12 @@ public sealed class SlotPool(int slots, TimeSpan queueBelow = default, Action<in
         }
     }
 
+    /// <summary>The silo is stopping: no run takes a slot or waits in line from now on (those holding one keep it until they release it).</summary>
+    public void Close()
+    {
+        lock (_gate) _closed = true;
+    }
+
     /// <summary>Tells how long a run held its slot (what <see cref="Queues"/> judges by).</summary>
     public void Timed(TimeSpan held) => _recent.Add(held);
 
@@ -128,19 +134,5 @@ public sealed class SlotPool(int slots, TimeSpan queueBelow = default, Action<in
             _line.Remove(node);
             return;
         }
-    }
-
-    /// <summary>Runs whose drain outlasted the grace period when the silo stopped: they stopped without a final checkpoint.</summary>
-    public IReadOnlyList<RunId> Abandoned
-    {
-        get
-        {
-            lock (_gate) return [.. _abandoned];
-        }
-    }
-
-    public void Abandon(RunId run)
-    {
-        lock (_gate) _abandoned.Add(run);
     }
 }

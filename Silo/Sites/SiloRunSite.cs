@@ -13,7 +13,7 @@ namespace OrleansSweeps.Silo.Sites;
 
 /// <summary>The silo's side of every <see cref="RunGrain"/>: its slots and data cache, the run's blobs, the catalog.</summary>
 internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs specs, SlotPool slots, PointDataCache data, SweepsSiloOptions options,
-    SiloTelemetry telemetry, ILocalSiloDetails silo, TrainingTimes times) : IRunSite
+    SiloTelemetry telemetry, ILocalSiloDetails silo, TrainingTimes times, SiloDrain drain) : IRunSite
 {
     private readonly ISweepObserver _events = CompositeObserver.Of(telemetry.Runs, options.Observer);
 
@@ -41,7 +41,11 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
         slots.Timed(onSlot);
     }
 
-    public void Abandoned(RunId run) => slots.Abandon(run);
+    public void Track(RunId run, CancellationTokenSource threadDrain, Task ended) => drain.Track(run, threadDrain, ended);
+
+    public void Abandon(RunId run) => drain.Abandon(run);
+
+    public bool WasAbandoned(RunId run) => drain.WasAbandoned(run);
 
     public PointData AcquireData(RunId run, RunSpec spec, string device)
     {
