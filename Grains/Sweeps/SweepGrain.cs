@@ -189,41 +189,22 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         }
     }
 
-    /// <summary>Queued runs, in queue order, each with a silo that has room for it once the runs before it are placed.</summary>
+    /// <summary>Queued runs, in queue order, each with a silo that has room for it once the runs before it are placed (<see cref="AdmissionRound"/>).</summary>
     private List<(LinkedListNode<RunId> Node, string Kind, string Silo)> NextAdmissions(HashSet<string> busy)
     {
         var round = new List<(LinkedListNode<RunId> Node, string Kind, string Silo)>();
+        var placing = new AdmissionRound(_training.Select(t => (t.Key.Point, t.Value.Silo)), _queues, busy);
+        var silos = new Dictionary<string, IReadOnlyDictionary<string, int>>();
         var full = new HashSet<string>();
         for (var node = _queue.First; node is not null; node = node.Next)
         {
             var kind = KindOf(node.Value);
             if (full.Contains(kind)) continue;
-            var placing = round.Select(a => (a.Node.Value, a.Silo));
-            if (PickSilo(node.Value, kind, busy, placing) is { } silo) round.Add((node, kind, silo));
+            if (!silos.TryGetValue(kind, out var ofKind)) silos[kind] = ofKind = site.Silos(kind);
+            if (placing.Place(node.Value.Point, ofKind) is { } silo) round.Add((node, kind, silo));
             else full.Add(kind);
         }
         return round;
-    }
-
-    /// <summary>
-    /// A silo of the run's device with room as this sweep counts it (a silo's own slot pool is the last word: it answers
-    /// NoSlot when other sweeps took the room): its slots, twice that while it lets runs wait in line for them, less the
-    /// runs training or waiting there and those being <paramref name="placing"/>. One that holds replicates of the run's
-    /// point first (their data is loaded there), then the one with the most room. Null when none has room.
-    /// </summary>
-    private string? PickSilo(RunId run, string kind, HashSet<string> busy, IEnumerable<(RunId Run, string Silo)> placing)
-    {
-        var there = _training.Select(t => (Run: t.Key, t.Value.Silo)).Concat(placing).ToArray();
-        var used = there.GroupBy(t => t.Silo).ToDictionary(g => g.Key, g => g.Count());
-        var siblings = there.Where(t => t.Run.Point == run.Point).Select(t => t.Silo).ToHashSet();
-        return site.Silos(kind)
-            .Select(s => (Silo: s.Key, Room: s.Value * (_queues.GetValueOrDefault(s.Key) ? 2 : 1) - used.GetValueOrDefault(s.Key)))
-            .Where(s => !busy.Contains(s.Silo) && s.Room > 0)
-            .OrderByDescending(s => siblings.Contains(s.Silo))
-            .ThenByDescending(s => s.Room)
-            .ThenBy(s => s.Silo, StringComparer.Ordinal)
-            .Select(s => s.Silo)
-            .FirstOrDefault();
     }
 
     /// <summary>Asks the run's grain to start on <paramref name="silo"/> (placement's hint), or to wait there for a slot; false when that silo had no room.</summary>
