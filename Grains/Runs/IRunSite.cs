@@ -1,3 +1,4 @@
+using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
@@ -22,11 +23,11 @@ public interface IRunSite
     /// <summary>Period of the reminder that wakes a run whose silo died; null: no reminders (an embedded silo dies with its process).</summary>
     TimeSpan? ReminderPeriod { get; }
 
-    /// <summary>Takes one of this silo's slots for the run (counted busy until released); false when all are taken. Taking a slot the run holds is true.</summary>
-    bool TryTakeSlot(RunId run);
-
-    /// <summary>Puts the run in line for this silo's next free slot (one run per slot waits, only while recent runs were short); false when it may not wait.</summary>
-    bool TryQueueForSlot(RunId run);
+    /// <summary>
+    /// A slot of this silo for the run (Training), else, while its runs are short, a place in line for the next free one
+    /// (Queued: the thread waits with <see cref="WaitForSlot"/>), else NoSlot.
+    /// </summary>
+    RunAdmission AdmitToSlot(RunId run);
 
     /// <summary>On the run's thread: blocks until the run in line holds its slot (true), or <paramref name="cancel"/> took it out of line (false).</summary>
     bool WaitForSlot(RunId run, CancellationToken cancel);

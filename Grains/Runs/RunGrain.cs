@@ -58,7 +58,7 @@ public sealed partial class RunGrain(
             DeactivateOnIdle();
             return RunAdmission.Ended;
         }
-        var admission = site.TryTakeSlot(_id) ? RunAdmission.Training : site.TryQueueForSlot(_id) ? RunAdmission.Queued : RunAdmission.NoSlot;
+        var admission = site.AdmitToSlot(_id);
         if (admission is RunAdmission.NoSlot)
         {
             DeactivateOnIdle();

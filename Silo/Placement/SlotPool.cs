@@ -1,3 +1,4 @@
+using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Contracts.Identity;
 
 namespace OrleansSweeps.Silo.Placement;
@@ -5,7 +6,7 @@ namespace OrleansSweeps.Silo.Placement;
 /// <summary>
 /// This silo's training slots (one per GPU, or <c>--slots</c> CPU workers): a run's thread holds one while it trains and
 /// gives it back when its training is over, so a silo never trains more runs at once than it has slots, whatever
-/// placement decided. While its runs are short, one more run per slot may wait in line here (<see cref="TryQueue"/>):
+/// placement decided. While its runs are short, one more run per slot may wait in line here (<see cref="Admit"/>):
 /// a freed slot goes straight to the first in line, so the slot never waits for a grain call, a state write or a thread
 /// to start between two runs. Safe from many threads.
 /// </summary>
@@ -33,40 +34,29 @@ public sealed class SlotPool(int slots, TimeSpan queueBelow = default, Action<in
     /// <summary>Whether a run may wait in line now: this silo's recent runs were short (a long run waiting here is one another silo could train).</summary>
     public bool Queues => queueBelow > TimeSpan.Zero && _recent.ShorterThan(queueBelow);
 
-    /// <summary>Takes a slot for <paramref name="run"/> (true at once when it holds one); false when all are taken or runs wait for them.</summary>
-    public bool TryTake(RunId run)
+    /// <summary>
+    /// Admits <paramref name="run"/> in one step: a free slot (Training; at once when it holds one), else a place in line
+    /// when runs may wait here (Queued: then <see cref="Wait"/>), else nothing (NoSlot; also once the silo closed).
+    /// </summary>
+    public RunAdmission Admit(RunId run)
     {
+        var queues = Queues;
         lock (_gate)
         {
-            if (_held.Contains(run)) return true;
-            if (_closed || _held.Count >= Slots || _line.Count > 0) return false;
+            if (_held.Contains(run)) return RunAdmission.Training;
+            if (_line.Any(w => w.Run == run)) return RunAdmission.Queued;
+            if (_closed) return RunAdmission.NoSlot;
+            if (_held.Count >= Slots || _line.Count > 0)
+            {
+                // One run per slot waits; a newcomer never overtakes the line.
+                if (!queues || _line.Count >= Slots) return RunAdmission.NoSlot;
+                _line.AddLast((run, new SemaphoreSlim(0, 1)));
+                return RunAdmission.Queued;
+            }
             _held.Add(run);
         }
         busyChanged?.Invoke(1);
-        return true;
-    }
-
-    /// <summary>Puts <paramref name="run"/> in line for the next free slot (one run per slot waits); false when it may not wait. Then <see cref="Wait"/>.</summary>
-    public bool TryQueue(RunId run)
-    {
-        if (!Queues) return false;
-        lock (_gate)
-        {
-            if (_held.Contains(run)) return true;
-            if (_closed || _line.Count >= Slots || _line.Any(w => w.Run == run)) return false;
-            if (_held.Count < Slots && _line.Count == 0)
-            {
-                // A slot freed since TryTake failed: waiting for the next release could wait for ever. Wait returns at once.
-                _held.Add(run);
-            }
-            else
-            {
-                _line.AddLast((run, new SemaphoreSlim(0, 1)));
-                return true;
-            }
-        }
-        busyChanged?.Invoke(1);
-        return true;
+        return RunAdmission.Training;
     }
 
     /// <summary>On the run's thread: blocks until the run in line holds a slot (true), or <paramref name="cancel"/> took it out of line (false).</summary>

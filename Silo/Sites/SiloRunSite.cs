@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Grains.Runs;
@@ -25,9 +26,7 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
 
     public TimeSpan? ReminderPeriod => options.ReminderPeriod;
 
-    public bool TryTakeSlot(RunId run) => slots.TryTake(run);
-
-    public bool TryQueueForSlot(RunId run) => slots.TryQueue(run);
+    public RunAdmission AdmitToSlot(RunId run) => slots.Admit(run);
 
     public bool WaitForSlot(RunId run, CancellationToken cancel) => slots.Wait(run, cancel);
 

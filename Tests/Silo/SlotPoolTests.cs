@@ -1,3 +1,4 @@
+using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Silo.Placement;
 
@@ -25,17 +26,17 @@ public sealed class SlotPoolTests
     {
         var busy = new List<int>();
         var pool = Pool(1, busy);
-        Assert.True(pool.TryTake(Run(0)));
-        Assert.False(pool.TryTake(Run(1)));
-        Assert.True(pool.TryQueue(Run(1)));
-        Assert.False(pool.TryQueue(Run(2)), "one run per slot waits in line");
+        Assert.Equal(RunAdmission.Training, pool.Admit(Run(0)));
+        Assert.Equal(RunAdmission.Queued, pool.Admit(Run(1)));
+        Assert.Equal(RunAdmission.NoSlot, pool.Admit(Run(2))); // one run per slot waits in line
 
         var granted = Task.Run(() => pool.Wait(Run(1), CancellationToken.None));
         pool.Release(Run(0));
 
         Assert.True(await granted.WaitAsync(TimeSpan.FromSeconds(10)), "the run in line was not handed the slot");
         Assert.Equal([Run(1)], pool.Held);
-        Assert.False(pool.TryTake(Run(2)));
+        Assert.Equal(RunAdmission.Queued, pool.Admit(Run(2))); // the newcomer waits: the slot is Run(1)'s
+        Assert.Equal([Run(1)], pool.Held);
         // Handed on: the gauge saw one slot taken, and never a free one.
         Assert.Equal([1], busy);
     }
@@ -45,8 +46,8 @@ public sealed class SlotPoolTests
     {
         var busy = new List<int>();
         var pool = Pool(1, busy);
-        Assert.True(pool.TryTake(Run(0)));
-        Assert.True(pool.TryQueue(Run(1)));
+        Assert.Equal(RunAdmission.Training, pool.Admit(Run(0)));
+        Assert.Equal(RunAdmission.Queued, pool.Admit(Run(1)));
         using var drain = new CancellationTokenSource();
         drain.Cancel();
 
@@ -56,23 +57,26 @@ public sealed class SlotPoolTests
         Assert.Equal([Run(0)], pool.Held);
         pool.Release(Run(0));
         Assert.Empty(pool.Held);
-        Assert.True(pool.TryTake(Run(2)));
+        Assert.Equal(RunAdmission.Training, pool.Admit(Run(2)));
         Assert.Equal([1, -1, 1], busy);
     }
 
     [Fact]
-    public void A_run_queued_just_after_a_slot_freed_takes_it_at_once()
+    public void A_run_takes_a_free_slot_rather_than_waiting_and_admitting_it_again_answers_where_it_is()
     {
         var busy = new List<int>();
-        var pool = Pool(1, busy);
-        Assert.True(pool.TryTake(Run(0)));
-        Assert.False(pool.TryTake(Run(1)));
-        pool.Release(Run(0)); // between the grain's two tries
+        var pool = Pool(2, busy);
+        Assert.Equal(RunAdmission.Training, pool.Admit(Run(0)));
+        Assert.Equal(RunAdmission.Training, pool.Admit(Run(1)));
+        Assert.Equal(RunAdmission.Queued, pool.Admit(Run(2)));
+        Assert.Equal(RunAdmission.Training, pool.Admit(Run(0)));
+        Assert.Equal(RunAdmission.Queued, pool.Admit(Run(2)));
+        pool.Release(Run(0)); // to the run in line
+        pool.Release(Run(1)); // free
 
-        Assert.True(pool.TryQueue(Run(1)));
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        Assert.True(pool.Wait(Run(1), patience.Token));
-        Assert.Equal([Run(1)], pool.Held);
+        Assert.Equal(RunAdmission.Training, pool.Admit(Run(3)));
+        Assert.Equal([Run(2), Run(3)], pool.Held.OrderBy(r => r.Replicate));
+        Assert.Equal([1, 1, -1, 1], busy);
     }
 
     [Theory]
@@ -83,9 +87,9 @@ public sealed class SlotPoolTests
     {
         var pool = new SlotPool(1, TimeSpan.FromSeconds(queueBelowSeconds));
         if (heldMs >= 0) pool.Timed(TimeSpan.FromMilliseconds(heldMs));
-        Assert.True(pool.TryTake(Run(0)));
+        Assert.Equal(RunAdmission.Training, pool.Admit(Run(0)));
 
         Assert.False(pool.Queues);
-        Assert.False(pool.TryQueue(Run(1)));
+        Assert.Equal(RunAdmission.NoSlot, pool.Admit(Run(1)));
     }
 }
