@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Contracts.Identity;
@@ -96,14 +97,28 @@ public sealed class OrleansPipeliningTests
             // After every update the progress callback (the grain's, not the engine's) sleeps: at least this much in all.
             var asleep = Replicates * Updates * sleep;
             var wall = Stopwatch.StartNew();
+            // An independent clock on each run's thread: from its start (slot and data taken) to the end of its training.
+            var started = new ConcurrentDictionary<RunId, long>();
+            var training = new ConcurrentDictionary<RunId, TimeSpan>();
+            var observer = new Observer
+            {
+                Started = id => started[id] = Stopwatch.GetTimestamp(),
+                Stepped = _ => Thread.Sleep(sleep),
+                Trained = id => training[id] = Stopwatch.GetElapsedTime(started[id]),
+            };
 
-            var times = await Work(dir, stores.Ledger, stores.Blobs, new Observer { Stepped = _ => Thread.Sleep(sleep) }, TimeSpan.Zero);
+            var times = await Work(dir, stores.Ledger, stores.Blobs, observer, TimeSpan.Zero);
 
             Assert.Equal(Replicates, times.Activations);
             Assert.True(times.Engine > TimeSpan.Zero, "no engine time");
             Assert.True(times.OnSlot - times.Engine >= asleep,
                 $"slot {times.OnSlot.TotalMilliseconds} ms less engine {times.Engine.TotalMilliseconds} ms is under the {asleep.TotalMilliseconds} ms slept in callbacks");
             Assert.True(times.OnSlot <= wall.Elapsed, $"slot {times.OnSlot} longer than the wall time {wall.Elapsed} of one slot");
+            // The engine's time lies within each run's training as the thread clocked it, and that within its time on the slot.
+            var clocked = training.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+            Assert.Equal(Replicates, training.Count);
+            Assert.True(times.Engine <= clocked - asleep, $"engine {times.Engine} longer than the clocked training {clocked} less the {asleep} slept in callbacks");
+            Assert.True(clocked <= times.OnSlot, $"clocked training {clocked} longer than the slot time {times.OnSlot}");
         }
     }
 
@@ -181,7 +196,11 @@ public sealed class OrleansPipeliningTests
 
         public Action<int>? Stepped { get; init; }
 
+        public Action<RunId>? Trained { get; init; }
+
         public List<RunId> Finished { get; } = [];
+
+        public void RunTrained(RunId id) => Trained?.Invoke(id);
 
         public void RunStarted(RunId id, int totalSteps, int fromStep) => Started?.Invoke(id);
 
