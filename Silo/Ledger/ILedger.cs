@@ -46,7 +46,8 @@ public interface ILedger : IAsyncDisposable
     /// <summary>
     /// Records the run's reports of several recorded steps in one transaction, each exactly once per (run, step): an
     /// identical repeat is ignored, a repeat with other bytes throws <see cref="ReportConflictException"/> and records
-    /// nothing. Returns the aggregates these reports made ready (the M-th report of a (point, step)).
+    /// nothing. Returns the aggregates these reports made ready (the M-th report of a (point, step)); a repeat makes none
+    /// ready again (whoever missed the first answer finds them with <see cref="ListPendingAggregatesAsync"/>).
     /// </summary>
     Task<IReadOnlyList<AggregateId>> RecordReportsAsync(RunId run, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default);
 

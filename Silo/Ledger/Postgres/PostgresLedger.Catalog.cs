@@ -4,7 +4,9 @@ namespace OrleansSweeps.Silo.Ledger.Postgres;
 
 /// <summary>
 /// The catalog operations the Orleans grains use (a run's grain state fences a stale activation, not the ledger). Each is idempotent, so
-/// a replay after a lost answer (<see cref="PostgresSession.Replay"/>) finds its own work done and answers the same.
+/// a replay after a lost answer (<see cref="PostgresSession.Replay"/>) finds its own work done and changes nothing. Its answer may
+/// differ: a replayed <see cref="RecordReportsAsync"/> returns no aggregate (the first attempt made them ready), and those are
+/// computed when the sweep's grain next lists the pending ones.
 /// </summary>
 public sealed partial class PostgresLedger
 {
