@@ -54,6 +54,9 @@ public sealed partial class RunGrain(
         if (_training is not null) return RunAdmission.Training;
         if (state.State.Status is RunStatus.Completed or RunStatus.Failed)
         {
+            // The run's state is written before the catalog (Callbacks.Ended): a process that died between the two left the
+            // catalog saying it is unfinished, and the sweep would admit it for ever. Recording the end again is idempotent.
+            await site.EndedAsync(_id, state.State.Status is RunStatus.Failed ? state.State.Failure ?? "failed" : null);
             await ForgetReminder();
             DeactivateOnIdle();
             return RunAdmission.Ended;

@@ -92,8 +92,14 @@ public static class Cli
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sweeps {string.Join(' ', args)} did not exit within {timeout.TotalMinutes:F0} minutes");
+            process.WaitForExit(TimeSpan.FromSeconds(10));
+            // What the console had printed: how far the sweep got before it stopped moving.
+            throw new TimeoutException($"sweeps {string.Join(' ', args)} did not exit within {timeout.TotalMinutes:F0} minutes; " +
+                $"stderr ends:\n{Tail(stderr)}\nstdout ends:\n{Tail(stdout)}");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    private static string Tail(Task<string> output, int chars = 3000) =>
+        output.Wait(TimeSpan.FromSeconds(5)) ? output.Result[Math.Max(0, output.Result.Length - chars)..] : "(not read)";
 }
