@@ -70,8 +70,7 @@ public sealed class SweepLifecycleTests
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
 
         Assert.Equal(reference, Results(dir, home));
-        using var ledger = new SqliteConnection($"Data Source={Path.Combine(home, "ledger.db")};Mode=ReadOnly;Pooling=False");
-        ledger.Open();
+        using var ledger = OpenLedger(home);
         using var query = ledger.CreateCommand();
         query.CommandText = "SELECT point, step, replicate FROM reports ORDER BY point, step, replicate";
         var reported = new List<(long, long, long)>();
@@ -89,9 +88,8 @@ public sealed class SweepLifecycleTests
         var home = RunToEnd(dir, spec, "h", "--slots", "2");
         var before = Results(dir, home);
         // As if the process died between the run's state write (Completed) and the catalog's: the catalog says running.
-        using (var ledger = new SqliteConnection($"Data Source={Path.Combine(home, "ledger.db")};Pooling=False"))
+        using (var ledger = OpenLedger(home, readOnly: false))
         {
-            ledger.Open();
             using var update = ledger.CreateCommand();
             update.CommandText = "UPDATE runs SET state = 'running', finished_at = NULL WHERE point = 1 AND replicate = 2";
             Assert.Equal(1, update.ExecuteNonQuery());
@@ -101,8 +99,7 @@ public sealed class SweepLifecycleTests
         var resumed = Cli.RunWithin(TimeSpan.FromMinutes(2), dir.Path, "resume", "s", "--home", home, "--slots", "2");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         Assert.Equal(before, Results(dir, home));
-        using var check = new SqliteConnection($"Data Source={Path.Combine(home, "ledger.db")};Mode=ReadOnly;Pooling=False");
-        check.Open();
+        using var check = OpenLedger(home);
         using var query = check.CreateCommand();
         query.CommandText = "SELECT state FROM runs WHERE point = 1 AND replicate = 2";
         Assert.Equal("completed", query.ExecuteScalar());
@@ -252,13 +249,20 @@ public sealed class SweepLifecycleTests
     private static IReadOnlyList<CurveRow> Curves(string home, int point, int replicate) =>
         CurveRow.ParseCsv(File.ReadAllText(CurvesPath(home, point, replicate)), CurvesPath(home, point, replicate));
 
+    /// <summary>The home's catalog, opened beside the code under test (read-only unless a test rewrites it).</summary>
+    private static SqliteConnection OpenLedger(string home, bool readOnly = true)
+    {
+        var connection = new SqliteConnection($"Data Source={Path.Combine(home, "ledger.db")};{(readOnly ? "Mode=ReadOnly;" : "")}Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
     private static int CountReports(string home)
     {
         if (!File.Exists(Path.Combine(home, "ledger.db"))) return 0;
         try
         {
-            using var connection = new SqliteConnection($"Data Source={Path.Combine(home, "ledger.db")};Mode=ReadOnly;Pooling=False");
-            connection.Open();
+            using var connection = OpenLedger(home);
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT count(*) FROM reports";
             return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
