@@ -43,6 +43,8 @@ internal static class BenchKit
         return times[repeat / 2];
     }
 
+    public static double Median(IReadOnlyList<double> values) => values.Order().ElementAt(values.Count / 2);
+
     public static double OnceMs(Action body)
     {
         var clock = Stopwatch.StartNew();
