@@ -15,7 +15,7 @@ public static class ExitCodes
     public const int Interrupted = 130;
 
     /// <summary>
-    /// Interrupted, and the drain outlasted <c>--grace-period</c>: the leases still held were given back without a
+    /// Interrupted, and the drain outlasted <c>--grace-period</c>: the runs still training were stopped without a
     /// final checkpoint (those runs resume from their previous one).
     /// </summary>
     public const int DrainTimedOut = 3;

@@ -5,8 +5,8 @@ using OrleansSweeps.Silo.Storage;
 namespace OrleansSweeps.Client.Commands;
 
 /// <summary>
-/// <c>sweeps cancel SWEEP [--home DIR | --ledger L --blobs B]</c>: stops new claims of the sweep's work; a silo working on it learns
-/// it at its next lease renewal, checkpoints and gives the leases back. <c>sweeps resume</c> continues it.
+/// <c>sweeps cancel SWEEP [--home DIR | --ledger L --blobs B]</c>: marks the sweep cancelled in the catalog; its grain sees it
+/// within a second, admits no more runs and has the running ones checkpoint and stop. <c>sweeps resume</c> continues it.
 /// </summary>
 internal static class CancelCommand
 {
@@ -23,7 +23,7 @@ internal static class CancelCommand
             try
             {
                 if (!Blocking.Wait(opened.Ledger.CancelSweepAsync(id))) throw new InvalidOperationException($"unknown sweep '{id}' in {opened.Description}");
-                Console.WriteLine($"sweep {id}: cancelled; running work checkpoints at its next lease renewal; `sweeps resume {id}` continues it");
+                Console.WriteLine($"sweep {id}: cancelled; its running runs checkpoint and stop; `sweeps resume {id}` continues it");
                 return ExitCodes.Ok;
             }
             finally

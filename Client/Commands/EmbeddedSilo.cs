@@ -146,7 +146,7 @@ internal static partial class EmbeddedSilo
         {
             health.StartedDraining();
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            var abandoned = host.Services.GetRequiredService<SlotPool>().Abandoned;
+            var abandoned = host.Services.GetRequiredService<SiloDrain>().Abandoned;
             host.Dispose();
             if (abandoned.Count > 0) throw new DrainTimeoutException(settings.Lifecycle.GracePeriod, abandoned.Select(r => r.ToString()).ToArray());
         }
@@ -185,21 +185,6 @@ internal static partial class EmbeddedSilo
         }
         Console.WriteLine($"sweep {grain.Id}: {sweep.RunCount} runs complete; curves under {where}; `sweeps results {grain.Id}` shows OSGR per recorded step");
         return ExitCodes.Ok;
-    }
-
-    /// <summary>The silo's options from the command line; a silo on shared stores expires silos silent for two leases.</summary>
-    public static SiloOptions Options(SiloSettings settings, int defaultSlots, bool shared, string? name = null)
-    {
-        var defaults = new SiloOptions();
-        return new SiloOptions
-        {
-            Slots = settings.Slots ?? defaultSlots,
-            Device = settings.Device,
-            CheckpointMinInterval = settings.CheckpointInterval is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.CheckpointMinInterval,
-            SiloSilence = shared ? 2 * defaults.LeaseDuration : null,
-            DrainTimeout = settings.Lifecycle.GracePeriod,
-            SiloId = name ?? defaults.SiloId,
-        };
     }
 
     /// <summary>One slot per core for CPU runs; one per visible GPU when every point runs on CUDA.</summary>

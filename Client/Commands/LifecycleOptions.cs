@@ -29,7 +29,7 @@ internal sealed class LifecycleOptions
 
     public Option<double> GracePeriod { get; } = new(GracePeriodName)
     {
-        Description = $"Seconds Ctrl-C / SIGTERM waits for runs to checkpoint and give their leases back; then the rest are given back without a checkpoint and the exit code is {ExitCodes.DrainTimedOut} (default {DefaultGracePeriod})",
+        Description = $"Seconds Ctrl-C / SIGTERM waits for runs to checkpoint and stop; then the rest stop without a checkpoint and the exit code is {ExitCodes.DrainTimedOut} (default {DefaultGracePeriod})",
         DefaultValueFactory = _ => DefaultGracePeriod,
     };
 
@@ -54,7 +54,7 @@ internal sealed class LifecycleOptions
 
     /// <summary>
     /// How long the console lets a signalled command finish before it exits anyway: the command's grace period
-    /// (when it has one) plus time to give leases back and flush telemetry.
+    /// (when it has one) plus time to stop the silo and flush telemetry.
     /// </summary>
     public static TimeSpan TerminationTimeout(ParseResult parse, TimeSpan fallback)
     {
@@ -68,5 +68,5 @@ internal sealed class LifecycleOptions
 }
 
 /// <param name="Health">Where to serve the health endpoints; null: nowhere.</param>
-/// <param name="GracePeriod">The longest drain (<see cref="Silo.Hosting.SiloOptions.DrainTimeout"/>).</param>
+/// <param name="GracePeriod">The longest drain (past it, the silo stops its runs without a final checkpoint: <see cref="Silo.Hosting.DrainTimeoutException"/>).</param>
 internal sealed record LifecycleSettings(IPEndPoint? Health, TimeSpan GracePeriod);

@@ -93,7 +93,7 @@ internal static class SiloCommand
         var host = await ClusterHosting.StartSiloAsync(settings.Stores.Ledger!, ledger, InstrumentedBlobStore.Wrap(stores.Blobs), options, cluster,
             settings.Lifecycle.GracePeriod, cancel).ConfigureAwait(false);
         health.AlsoReadyWhen(OrleansReadiness.Of(host.Services).NotReady);
-        var slots = host.Services.GetRequiredService<SlotPool>(); // resolved now: the host is disposed before its abandoned runs are read
+        var drain = host.Services.GetRequiredService<SiloDrain>(); // resolved now: the host is disposed before its abandoned runs are read
         using var stopBeat = new CancellationTokenSource();
         var beat = HealthBeat.RunAsync(health, ledger, stopBeat.Token);
         var driving = Task.CompletedTask;
@@ -113,7 +113,7 @@ internal static class SiloCommand
             await beat.ConfigureAwait(false);
             host.Dispose();
         }
-        var abandoned = slots.Abandoned;
+        var abandoned = drain.Abandoned;
         if (abandoned.Count > 0) throw new DrainTimeoutException(settings.Lifecycle.GracePeriod, abandoned.Select(r => r.ToString()).ToArray());
         Console.Error.WriteLine("silo stopped: its runs checkpointed and go on elsewhere");
         return ExitCodes.Interrupted;

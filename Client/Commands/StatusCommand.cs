@@ -37,9 +37,9 @@ internal static class StatusCommand
             Console.WriteLine("sweep\tstate\tpoints\truns done/total\tqueued\trunning\tfailed\taggregates done\tpending");
             foreach (var s in statuses)
             {
-                var state = s.State == SweepState.Cancelled ? "cancelled" : s.RunsFinished && s.Aggregates.Ready + s.Aggregates.Running == 0 ? "finished" : "active";
+                var state = s.State == SweepState.Cancelled ? "cancelled" : s.RunsFinished && s.Aggregates.Ready == 0 ? "finished" : "active";
                 Console.WriteLine(string.Join('\t', s.Sweep, state, s.Points, $"{s.Runs.Completed + s.Runs.Failed}/{s.Runs.Total}",
-                    s.Runs.Queued, s.Runs.Running, s.Runs.Failed, s.Aggregates.Completed, s.Aggregates.Ready + s.Aggregates.Running));
+                    s.Runs.Queued, s.Runs.Running, s.Runs.Failed, s.Aggregates.Completed, s.Aggregates.Ready));
             }
             var slots = Blocking.Wait(stores.Ledger.ListSiloSlotsAsync());
             var running = Blocking.Wait(stores.Ledger.ListRunningAsync());

@@ -17,7 +17,7 @@ internal static class ActiveSweeps
         {
             foreach (var sweep in await ledger.ListSweepsAsync(cancel).ConfigureAwait(false))
             {
-                if (sweep.State != SweepState.Active || (sweep.RunsFinished && sweep.Aggregates.Ready + sweep.Aggregates.Running == 0)) continue;
+                if (sweep.State != SweepState.Active || (sweep.RunsFinished && sweep.Aggregates.Ready == 0)) continue;
                 try
                 {
                     await grains.GetGrain<ISweepGrain>(sweep.Sweep).Drive().WaitAsync(cancel).ConfigureAwait(false);

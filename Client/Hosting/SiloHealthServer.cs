@@ -39,7 +39,7 @@ public sealed class SiloHealthServer : IAsyncDisposable, IDisposable
             kestrel.Listen(endpoint);
         });
         builder.Services.AddRoutingCore();
-        builder.Services.AddSingleton<IHostLifetime, NoSignals>();
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         var app = builder.Build();
         app.MapGet("/healthz", (HttpContext http) => Answer(http, health.NotLive(), "live"));
         app.MapGet("/readyz", (HttpContext http) => Answer(http, health.NotReady(), "ready"));
@@ -73,14 +73,6 @@ public sealed class SiloHealthServer : IAsyncDisposable, IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(stop.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Instead of the console lifetime: the app neither handles signals nor writes to the console.</summary>
-    private sealed class NoSignals : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
 

@@ -27,13 +27,24 @@ public enum RunAdmission
 
     /// <summary>This silo's slots were all taken: nothing started, queue it again.</summary>
     NoSlot,
+
+    /// <summary>
+    /// Admitted to wait on this silo for its next free slot (its runs are short, so one run per slot may wait there): it
+    /// trains the moment a slot frees, with no call in between. Counts as training for the sweep.
+    /// </summary>
+    Queued,
 }
 
-/// <summary>What <see cref="IRunGrain.Start"/> did, and on which silo the run's grain lives (<c>SiloAddress.ToParsableString()</c>).</summary>
+/// <summary>
+/// What <see cref="IRunGrain.Start"/> did, on which silo the run's grain lives (<c>SiloAddress.ToParsableString()</c>), and
+/// whether that silo lets runs wait for its slots now (<see cref="RunAdmission.Queued"/>): a sweep may then admit up to
+/// twice its slots there.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RunStart(
     [property: Id(0)] RunAdmission Admission,
-    [property: Id(1)] string Silo);
+    [property: Id(1)] string Silo,
+    [property: Id(2)] bool Queues = false);
 
 /// <summary>How a run's activation stopped.</summary>
 [GenerateSerializer, Immutable]

@@ -16,6 +16,12 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>Where the sweep stands now (the grain's view; the catalog holds the durable counts).</summary>
     Task<SweepView> View();
 
+    /// <summary>
+    /// A run's training is over and its slot free; it is concluding (last report, curves, end) and <see cref="RunEnded"/>
+    /// follows. The sweep admits the next run into the slot now rather than after the conclusion's writes.
+    /// </summary>
+    Task RunTrained(string run);
+
     /// <summary>A run ended (completed, failed for good, or stopped without ending: drained, fenced off, no slot).</summary>
     Task RunEnded(RunEnd end);
 

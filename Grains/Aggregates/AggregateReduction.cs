@@ -20,8 +20,8 @@ public sealed class AggregateReduction(AggregateId id, RunSpec spec, IAggregateS
 
     public AggregateId Id { get; } = id;
 
-    /// <summary>Computes and stores the result; null when the lease was lost (nothing was marked complete).</summary>
-    public AggregateResult? Activate()
+    /// <summary>Computes and stores the result.</summary>
+    public AggregateResult Activate()
     {
         var payloads = store.ReadReports();
         var reports = payloads.Select((p, m) => StepReportPayload.Parse(p, $"{Id} replicate {m}")).ToArray();
@@ -30,7 +30,8 @@ public sealed class AggregateReduction(AggregateId id, RunSpec spec, IAggregateS
         var values = Scalars(rows);
         if (spec.Stats.Vectors && rows.All(r => r.Stats is not null)) AddCrossRun(values, reports);
         var result = new AggregateResult(Id.Step, rows.Length, values);
-        return store.Complete(result.Format()) ? result : null;
+        store.Complete(result.Format());
+        return result;
     }
 
     private Dictionary<string, double> Scalars(CurveRow[] rows)

@@ -20,7 +20,7 @@ public sealed class AggregatorGrain(IAggregateSite site) : Grain, IAggregatorGra
         var store = site.Store(id);
         using (site.Computing(id))
         {
-            if (await Task.Run(() => new AggregateReduction(id, spec, store).Activate()) is { } result) site.Computed(id, result);
+            site.Computed(id, await Task.Run(() => new AggregateReduction(id, spec, store).Activate()));
         }
         return true;
     }

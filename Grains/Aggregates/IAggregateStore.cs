@@ -5,7 +5,7 @@ namespace OrleansSweeps.Grains.Aggregates;
 
 /// <summary>
 /// What an aggregator of one (point, step) reads and writes, adapted by the silo from the ledger and the
-/// blob store. <see cref="Complete"/> is fenced by the aggregate's lease.
+/// blob store. <see cref="Complete"/> stores the result once: the same result again changes nothing, another throws.
 /// </summary>
 public interface IAggregateStore
 {
@@ -21,6 +21,6 @@ public interface IAggregateStore
     /// <summary>Stores the per-parameter cross-run GSNR (an enveloped float64 vector).</summary>
     void WriteCrossRunGsnr(byte[] blob);
 
-    /// <summary>Stores the result and marks the aggregate complete; false when the lease was lost.</summary>
-    bool Complete(string result);
+    /// <summary>Stores the result and marks the aggregate complete.</summary>
+    void Complete(string result);
 }

@@ -3,13 +3,13 @@ using OrleansSweeps.Engine.Training;
 namespace OrleansSweeps.Grains.Runs;
 
 /// <summary>
-/// The run's checkpoint store seen through its lease: a save is refused once the lease is known lost
-/// (no stale checkpoint overwrites the new holder's). The checkpoint's finished rows are reported before it
+/// The run's checkpoint store seen through its fence: a save is refused once the fence is known lost
+/// (no stale checkpoint overwrites the newer activation's). The checkpoint's finished rows are reported before it
 /// is written, so every step up to a stored checkpoint has been reported (with its moment vectors, which
 /// live only in memory until then) and an activation resuming from it reports only later steps. Runs are
 /// deterministic, so a report made before a crash equals the one a resumed activation would make.
 /// </summary>
-internal sealed class FencedCheckpoints(ICheckpointStore inner, IRunLease lease, StepReporter reporter, string run) : ICheckpointStore
+internal sealed class FencedCheckpoints(ICheckpointStore inner, IRunFence fence, StepReporter reporter, string run) : ICheckpointStore
 {
     /// <summary>The run's first activation: there is nothing to load.</summary>
     public bool NothingStored { get; init; }
@@ -53,9 +53,9 @@ internal sealed class FencedCheckpoints(ICheckpointStore inner, IRunLease lease,
 
     private void Store(Checkpoint checkpoint)
     {
-        if (lease.Lost.IsCancellationRequested) throw new LeaseLostException($"{run}: lease lost; checkpoint of step {checkpoint.Step} not written");
+        if (fence.Lost.IsCancellationRequested) throw new FenceLostException($"{run}: fenced off; checkpoint of step {checkpoint.Step} not written");
         reporter.Report(CurveRow.WithStats(checkpoint.Rows, checkpoint.Stats));
         inner.Save(checkpoint);
-        if (!lease.RecordCheckpoint(checkpoint.Step)) throw new LeaseLostException($"{run}: lease lost; checkpoint of step {checkpoint.Step} not recorded");
+        if (!fence.RecordCheckpoint(checkpoint.Step)) throw new FenceLostException($"{run}: fenced off; checkpoint of step {checkpoint.Step} not recorded");
     }
 }

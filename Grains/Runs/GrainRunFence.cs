@@ -6,9 +6,12 @@ namespace OrleansSweeps.Grains.Runs;
 /// call through a grain reference: while the grain deactivates (a drain), such a call would be rerouted to a new
 /// activation, whereas the grain's scheduler runs it here even while the deactivation waits for the thread.
 /// </summary>
-internal sealed class GrainRunFence(TaskScheduler grain, RunGrain.Callbacks callbacks, CancellationToken lost) : IRunLease
+internal sealed class GrainRunFence(TaskScheduler grain, RunGrain.Callbacks callbacks, CancellationToken lost) : IRunFence
 {
     public CancellationToken Lost { get; } = lost;
+
+    /// <summary>The training is over and the slot free: tells the grain without waiting, so the thread goes on to conclude.</summary>
+    public void Trained() => _ = Task.Factory.StartNew(callbacks.Trained, CancellationToken.None, TaskCreationOptions.None, grain);
 
     public bool ReportSteps(IReadOnlyList<(int Step, string Payload)> reports) => OnGrain(() => callbacks.Report(reports));
 

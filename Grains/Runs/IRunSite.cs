@@ -1,3 +1,4 @@
+using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
@@ -22,13 +23,38 @@ public interface IRunSite
     /// <summary>Period of the reminder that wakes a run whose silo died; null: no reminders (an embedded silo dies with its process).</summary>
     TimeSpan? ReminderPeriod { get; }
 
-    /// <summary>Takes one of this silo's slots for the run; false when all are taken. Taking a slot the run holds is true.</summary>
-    bool TryTakeSlot(RunId run);
+    /// <summary>
+    /// A slot of this silo for the run (Training), else, while its runs are short, a place in line for the next free one
+    /// (Queued: the thread waits with <see cref="WaitForSlot"/>), else NoSlot.
+    /// </summary>
+    RunAdmission AdmitToSlot(RunId run);
 
+    /// <summary>On the run's thread: blocks until the run in line holds its slot (true), or <paramref name="cancel"/> took it out of line (false).</summary>
+    bool WaitForSlot(RunId run, CancellationToken cancel);
+
+    /// <summary>Whether a run may wait in line for a slot of this silo now (its recent runs were short).</summary>
+    bool QueuesRuns { get; }
+
+    /// <summary>Gives the run's slot back (to the run first in line, if any); a run still in line leaves it.</summary>
     void ReleaseSlot(RunId run);
 
-    /// <summary>The silo stopped before the run's drain ended (past its grace period): the run stops without a final checkpoint.</summary>
-    void Abandoned(RunId run);
+    /// <summary>
+    /// An activation of the run gave its slot back: the engine's training time in it (<see cref="RunActivation.EngineTime"/>;
+    /// zero when drained or nothing was trained) and how long it held the slot. The rest of the slot time is orchestration.
+    /// </summary>
+    void Trained(RunId run, TimeSpan engine, TimeSpan onSlot);
+
+    /// <summary>
+    /// The run's thread started: when the silo stops, it cancels <paramref name="drain"/> (the thread checkpoints and stops)
+    /// and waits for <paramref name="ended"/> (the activation's end handled), for at most the grace period.
+    /// </summary>
+    void Track(RunId run, CancellationTokenSource drain, Task ended);
+
+    /// <summary>A deactivation stopped waiting for the run's thread (past the grace period): it stops without a final checkpoint.</summary>
+    void Abandon(RunId run);
+
+    /// <summary>Whether the silo (or the run's deactivation) gave up waiting for the run's thread: what the thread does now is not reported.</summary>
+    bool WasAbandoned(RunId run);
 
     /// <summary>The point's data on the device, shared by its replicates on this silo; dispose to release.</summary>
     PointData AcquireData(RunId run, RunSpec spec, string device);
@@ -39,7 +65,7 @@ public interface IRunSite
     /// <summary>The run's blobs: checkpoints, curves, stats, moment vectors, failure.</summary>
     IRunStore Store(RunId run);
 
-    /// <summary>While a run trains on this silo's slot (its trace span, the busy-slot gauge); dispose when the thread ends.</summary>
+    /// <summary>While a run's thread works (its trace span: the reports of its conclusion are its children too); dispose when the thread ends.</summary>
     IDisposable Training(RunId run, int attempt, int fromStep, string device);
 
     /// <summary>Progress events (console display, telemetry), called from the training thread.</summary>

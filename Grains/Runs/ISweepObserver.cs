@@ -11,5 +11,13 @@ public interface ISweepObserver
     /// <summary>After each update, with the number of updates done.</summary>
     void StepDone(RunId id, int step);
 
+    /// <summary>
+    /// The run's training is over and its slot about to be free (the next run may start on it); its conclusion (last
+    /// report, curves, end) follows, then <see cref="RunFinished"/>. Not called for a drained activation.
+    /// </summary>
+    void RunTrained(RunId id)
+    {
+    }
+
     void RunFinished(RunId id, RunOutcome outcome);
 }

@@ -7,24 +7,24 @@ using OrleansSweeps.Engine.Training;
 
 namespace OrleansSweeps.Grains.Runs;
 
-/// <summary>How an activation ended: the run's curves, the reason it failed for good, or a lost lease.</summary>
+/// <summary>How an activation ended: the run's curves, the reason it failed for good, or a lost fence (a newer activation owns the run).</summary>
 public sealed record RunOutcome(IReadOnlyList<CurveRow>? Curves, string? Failure, bool WasAlreadyDone)
 {
-    /// <summary>Another holder owns the run now; this activation wrote nothing after it learned so.</summary>
-    public bool LeaseLost { get; init; }
+    /// <summary>A newer activation owns the run now; this one wrote nothing after it learned so.</summary>
+    public bool FenceLost { get; init; }
 
-    public static RunOutcome Lost { get; } = new(null, null, false) { LeaseLost = true };
+    public static RunOutcome Lost { get; } = new(null, null, false) { FenceLost = true };
 }
 
 /// <summary>
-/// One training run as an actor, activated on a slot under a lease. It resumes from its latest valid
+/// One training run as an actor, activated on a slot behind its fence (<see cref="IRunFence"/>). It resumes from its latest valid
 /// checkpoint (a corrupt one falls back to the one before), checkpoints every <c>checkpoint_every</c>
-/// updates and on drain, reports each recorded step through the lease (exactly once in the ledger), and
+/// updates and on drain, reports each recorded step through the fence (exactly once in the ledger), and
 /// stores curves, statistics and moment vectors before marking the run complete. Runs are deterministic,
 /// so any number of interruptions yields the rows of an uninterrupted run. A diverged run is stored as
-/// failed and not retried. Every durable write is fenced: once the lease is lost the grain stops.
+/// failed and not retried. Every durable write is fenced: once the fence is lost the activation stops.
 /// </summary>
-public sealed class RunActivation(RunId id, RunSpec spec, string device, IRunStore store, IRunLease lease)
+public sealed class RunActivation(RunId id, RunSpec spec, string device, IRunStore store, IRunFence fence)
 {
     public RunId Id { get; } = id;
 
@@ -93,14 +93,20 @@ public sealed class RunActivation(RunId id, RunSpec spec, string device, IRunSto
     /// </summary>
     public RunConclusion Train(DataPlan data, TensorData test, CancellationToken drain)
     {
-        var reporter = new StepReporter(lease, store, Id.ToString());
+        var reporter = new StepReporter(fence, store, Id.ToString());
         try
         {
             // A previous activation may have stored the outcome and died before the ledger heard of it.
-            if (!FirstActivation && StoredOutcome() is { } stored) return new RunConclusion(() => Conclude(stored, reporter));
+            if (!FirstActivation && StoredOutcome() is { } stored)
+            {
+                // Stored curves were written after every row was reported (TrainOnce): report none again, since a report
+                // rebuilt from the curves would lack the moment vectors' locators and differ from the stored one.
+                if (stored.Curves is { Count: > 0 } rows) reporter.ReportedThrough(rows[^1].Step);
+                return new RunConclusion(() => Conclude(stored, reporter));
+            }
             return TrainOnce(data, test, reporter, drain);
         }
-        catch (LeaseLostException)
+        catch (FenceLostException)
         {
             return RunConclusion.Lost;
         }
@@ -110,11 +116,11 @@ public sealed class RunActivation(RunId id, RunSpec spec, string device, IRunSto
     {
         var train = data.TrainingSet(Id.Replicate);
         using var trainData = TensorData.Upload(train, spec.Model.Precision, device);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(drain, lease.Lost);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(drain, fence.Lost);
         var aside = new TimeAside();
         var run = new TrainingRun(spec, Id.Replicate, device)
         {
-            Checkpoints = new FencedCheckpoints(store.Checkpoints, lease, reporter, Id.ToString()) { NothingStored = FirstActivation, Aside = aside },
+            Checkpoints = new FencedCheckpoints(store.Checkpoints, fence, reporter, Id.ToString()) { NothingStored = FirstActivation, Aside = aside },
             CheckpointMinInterval = CheckpointMinInterval,
             Progress = Progress is { } progress ? step =>
             {
@@ -152,7 +158,7 @@ public sealed class RunActivation(RunId id, RunSpec spec, string device, IRunSto
                 return Conclude(new RunOutcome(null, e.Message, false), reporter);
             });
         }
-        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !drain.IsCancellationRequested)
+        catch (OperationCanceledException) when (fence.Lost.IsCancellationRequested && !drain.IsCancellationRequested)
         {
             return RunConclusion.Lost;
         }
@@ -162,7 +168,7 @@ public sealed class RunActivation(RunId id, RunSpec spec, string device, IRunSto
     private RunOutcome Conclude(RunOutcome outcome, StepReporter reporter)
     {
         if (outcome.Curves is { } rows) reporter.Report(rows);
-        var accepted = outcome.Failure is { } failure ? lease.Fail(failure) : lease.Complete();
+        var accepted = outcome.Failure is { } failure ? fence.Fail(failure) : fence.Complete();
         return accepted ? outcome : RunOutcome.Lost;
     }
 }

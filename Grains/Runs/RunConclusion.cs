@@ -2,13 +2,13 @@ namespace OrleansSweeps.Grains.Runs;
 
 /// <summary>
 /// A run whose training is over, and what is left of its activation: reporting its last rows, storing its
-/// stats and curves (or its failure) and telling the ledger, all fenced by its lease. It needs no slot and no
-/// data, so a silo concludes a run off the slot while the slot trains the next one; the lease stays held
-/// until <see cref="Conclude"/> returns. Conclude once.
+/// stats and curves (or its failure) and telling the catalog, all through its fence. It needs no slot and no
+/// data, so a silo concludes a run off the slot while the slot trains the next one; the activation keeps
+/// the run until <see cref="Conclude"/> returns. Conclude once.
 /// </summary>
 public sealed class RunConclusion(Func<RunOutcome> conclude)
 {
-    /// <summary>The lease was lost during training: nothing is left to write.</summary>
+    /// <summary>The fence was lost during training: nothing is left to write.</summary>
     public static RunConclusion Lost { get; } = new(() => RunOutcome.Lost);
 
     /// <summary>Writes what is left and returns the outcome (<see cref="RunOutcome.Lost"/> when fenced off).</summary>
@@ -18,7 +18,7 @@ public sealed class RunConclusion(Func<RunOutcome> conclude)
         {
             return conclude();
         }
-        catch (LeaseLostException)
+        catch (FenceLostException)
         {
             return RunOutcome.Lost;
         }

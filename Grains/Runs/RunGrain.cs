@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Orleans.Runtime;
@@ -10,10 +11,11 @@ using OrleansSweeps.Grains.Placement;
 namespace OrleansSweeps.Grains.Runs;
 
 /// <summary>
-/// One training run as an Orleans grain (<see cref="IRunGrain"/>). <see cref="Start"/> takes a slot of this silo,
-/// claims the run by writing its state (attempt + 1, with the ETag: any older activation's next write fails) and
-/// trains it on a dedicated thread (<see cref="RunActivation"/>: resume from the last checkpoint, train, report,
-/// conclude). The thread comes back to the grain through <see cref="GrainRunFence"/> for every state change; a
+/// One training run as an Orleans grain (<see cref="IRunGrain"/>). <see cref="Start"/> takes a slot of this silo (or,
+/// while its runs are short, a place in line for the next free one), claims the run by writing its state (attempt + 1,
+/// with the ETag: any older activation's next write fails) and trains it on a dedicated thread (<see cref="RunActivation"/>:
+/// resume from the last checkpoint, train, report); the thread gives the slot back as soon as the training is over and
+/// then concludes the run (last report, curves, end) off the slot. The thread comes back to the grain through <see cref="GrainRunFence"/> for every state change; a
 /// refused write (<see cref="InconsistentStateException"/>: a newer activation owns the run) cancels it and it stops
 /// writing. The grain stays active while it trains and drains the thread when deactivated (the run checkpoints).
 /// </summary>
@@ -38,19 +40,6 @@ public sealed partial class RunGrain(
     private TaskScheduler? _scheduler;
     private Training? _training;
 
-    /// <summary>The deactivation stopped waiting for the thread (past the grace period): what it does now is not reported.</summary>
-    private bool _abandoned;
-
-    /// <summary>The thread's activation: its drain and fencing tokens and the task that ends when its end is handled.</summary>
-    internal sealed class Training(CancellationTokenSource drain, CancellationTokenSource lost)
-    {
-        public CancellationTokenSource Drain { get; } = drain;
-
-        public CancellationTokenSource Lost { get; } = lost;
-
-        public Task Handled { get; set; } = Task.CompletedTask;
-    }
-
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = RunId.Parse(this.GetPrimaryKeyString());
@@ -58,22 +47,28 @@ public sealed partial class RunGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<RunStart> Start() => new(await Admit(), GrainContext.Address.SiloAddress!.ToParsableString());
+    public async Task<RunStart> Start() => new(await Admit(), GrainContext.Address.SiloAddress!.ToParsableString(), site.QueuesRuns);
 
     private async Task<RunAdmission> Admit()
     {
         if (_training is not null) return RunAdmission.Training;
         if (state.State.Status is RunStatus.Completed or RunStatus.Failed)
         {
+            // The run's state is written before the catalog (Callbacks.Ended): a process that died between the two left the
+            // catalog saying it is unfinished, and the sweep would admit it for ever. Recording the end again is idempotent.
+            await site.EndedAsync(_id, state.State.Status is RunStatus.Failed ? state.State.Failure ?? "failed" : null);
             await ForgetReminder();
             DeactivateOnIdle();
             return RunAdmission.Ended;
         }
-        if (!site.TryTakeSlot(_id))
+        var admission = site.AdmitToSlot(_id);
+        if (admission is RunAdmission.NoSlot)
         {
             DeactivateOnIdle();
             return RunAdmission.NoSlot;
         }
+        // A run in line takes its slot on its thread, when the slot is handed to it.
+        var slotTaken = admission is RunAdmission.Training ? Stopwatch.GetTimestamp() : 0;
         RunSpec spec;
         try
         {
@@ -84,24 +79,26 @@ public sealed partial class RunGrain(
         }
         catch
         {
-            // Nothing trains: the slot goes back, and the next start is a fresh activation that reads the state anew.
+            // Nothing trains: the slot (or the place in line, which would be handed a slot no thread takes) goes back, and
+            // the next start is a fresh activation that reads the state anew.
             site.ReleaseSlot(_id);
             DeactivateOnIdle();
             throw;
         }
         var device = site.DeviceFor(spec);
         DelayDeactivation(KeepActive);
-        var training = new Training(new CancellationTokenSource(), new CancellationTokenSource());
+        var training = new Training(new CancellationTokenSource(), new CancellationTokenSource(), slotTaken);
         _training = training;
         var fence = new GrainRunFence(_scheduler!, new Callbacks(this, training), training.Lost.Token);
         var fromStep = state.State.CheckpointStep ?? 0;
         var attempt = state.State.Attempt;
         // A dedicated thread on the default scheduler: training is long, synchronous and CPU-bound, and must run
         // neither on the grain scheduler nor as a long thread-pool item.
-        var thread = Task.Factory.StartNew(() => Train(spec, device, attempt, fromStep, fence, training.Drain.Token),
+        var thread = Task.Factory.StartNew(() => Train(spec, device, attempt, fromStep, fence, training),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         training.Handled = HandleEnd(thread, training);
-        return RunAdmission.Training;
+        site.Track(_id, training.Drain, training.Handled);
+        return admission;
     }
 
     /// <summary>Writes the state that makes this activation the run's owner; re-reads once when another wrote since it was read.</summary>
@@ -123,33 +120,7 @@ public sealed partial class RunGrain(
         }
     }
 
-    /// <summary>On the training thread: the whole activation; null when drained.</summary>
-    private RunOutcome? Train(RunSpec spec, string device, int attempt, int fromStep, GrainRunFence fence, CancellationToken drain)
-    {
-        var activation = new RunActivation(_id, spec, device, site.Store(_id), fence)
-        {
-            Progress = step => site.Events.StepDone(_id, step),
-            CheckpointMinInterval = site.CheckpointMinInterval,
-            FirstActivation = attempt == 1,
-            Warn = site.Warn,
-        };
-        using var training = site.Training(_id, attempt, fromStep, device);
-        site.Events.RunStarted(_id, spec.Training.Steps, fromStep);
-        using var data = site.AcquireData(_id, spec, device);
-        try
-        {
-            var outcome = activation.Activate(data.Plan, data.Test, drain);
-            // Told on this thread, inside the run's trace span, which the outcome is recorded on.
-            if (!outcome.LeaseLost) site.Events.RunFinished(_id, outcome);
-            return outcome;
-        }
-        catch (OperationCanceledException) when (drain.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>On the grain: frees the slot and tells the sweep how the activation ended.</summary>
+    /// <summary>On the grain: frees the slot (when the thread did not get to it) and tells the sweep how the activation ended.</summary>
     private async Task HandleEnd(Task<RunOutcome?> thread, Training training)
     {
         RunEnd end;
@@ -159,11 +130,11 @@ public sealed partial class RunGrain(
             end = outcome switch
             {
                 null => new RunEnd(_id.ToString(), RunEndKind.Stopped),
-                { LeaseLost: true } => new RunEnd(_id.ToString(), RunEndKind.Stopped),
+                { FenceLost: true } => new RunEnd(_id.ToString(), RunEndKind.Stopped),
                 { Failure: { } failure } => new RunEnd(_id.ToString(), RunEndKind.Failed, failure),
                 _ => new RunEnd(_id.ToString(), RunEndKind.Completed),
             };
-            if (outcome is { LeaseLost: true }) site.Warn($"{_id}: a newer activation owns the run; this one stopped without writing more");
+            if (outcome is { FenceLost: true }) site.Warn($"{_id}: a newer activation owns the run; this one stopped without writing more");
             else if (outcome is null) await site.StoppedAsync(_id);
             if (end.Kind is not RunEndKind.Stopped) await ForgetReminder();
         }
@@ -171,12 +142,13 @@ public sealed partial class RunGrain(
         {
             LogTrainingFailed(logger, e, _id.ToString());
             end = new RunEnd(_id.ToString(), RunEndKind.Error, $"{_id}: {e.Message}");
-            if (_abandoned) return;
+            // Abandoned by a stop (past its grace period): the thread failed on what was torn down under it.
+            if (site.WasAbandoned(_id)) return;
             site.Warn(end.Failure!);
         }
         finally
         {
-            site.ReleaseSlot(_id);
+            FreeSlot(training);
             _training = null;
             training.Drain.Dispose();
             training.Lost.Dispose();
@@ -199,14 +171,17 @@ public sealed partial class RunGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Drains the thread (it checkpoints) before the activation goes; the thread's last callbacks still run here.</summary>
+    /// <summary>
+    /// Drains the thread (it checkpoints) before the activation goes; the thread's last callbacks still run here. A silo's
+    /// stop drained every run before deactivating any grain (<see cref="IRunSite.Track"/>): this is for the other deactivations.
+    /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_training is not { } training) return;
         await training.Drain.CancelAsync();
+        if (site.WasAbandoned(_id)) return;
         await training.Handled.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
-        _abandoned = !training.Handled.IsCompleted;
-        if (_abandoned) site.Abandoned(_id);
+        if (!training.Handled.IsCompleted) site.Abandon(_id);
     }
 
     /// <summary>The run's silo died while it trained: resume here when a slot is free, else queue it again.</summary>
@@ -228,67 +203,14 @@ public sealed partial class RunGrain(
         if (await this.GetReminder(WakeReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    /// <summary>What the training thread asks of the grain (through <see cref="GrainRunFence"/>, on the grain's scheduler).</summary>
-    internal sealed class Callbacks(RunGrain grain, Training training)
-    {
-        public async Task<bool> Report(IReadOnlyList<(int Step, string Payload)> reports)
-        {
-            if (training.Lost.IsCancellationRequested) return false;
-            var ready = await grain.Site.ReportAsync(grain._id, reports);
-            foreach (var aggregate in ready) grain.ComputeLater(aggregate);
-            return true;
-        }
-
-        public Task<bool> Checkpointed(int step) => grain.Write(training, s =>
-        {
-            s.CheckpointStep = step;
-            s.CheckpointKey = grain.Site.CheckpointKey(grain._id, step);
-        });
-
-        public async Task<bool> Ended(string? failure)
-        {
-            if (!await grain.Write(training, s =>
-                {
-                    s.Status = failure is null ? RunStatus.Completed : RunStatus.Failed;
-                    s.Failure = failure;
-                })) return false;
-            await grain.Site.EndedAsync(grain._id, failure);
-            return true;
-        }
-    }
-
-    /// <summary>Writes the state with its ETag; a refusal fences this activation off (the thread stops, writing nothing more).</summary>
-    private async Task<bool> Write(Training training, Action<RunState> change)
-    {
-        if (training.Lost.IsCancellationRequested) return false;
-        change(state.State);
-        try
-        {
-            await state.WriteStateAsync();
-            DelayDeactivation(KeepActive);
-            return true;
-        }
-        catch (InconsistentStateException)
-        {
-            await training.Lost.CancelAsync();
-            return false;
-        }
-    }
-
-    /// <summary>An aggregate this run's report made ready is computed by its grain, without holding up the training thread.</summary>
-    private void ComputeLater(AggregateId aggregate)
-    {
-        var computing = GrainFactory.GetGrain<IAggregatorGrain>(aggregate.ToString()).Compute();
-        // Not told on the console: it happens when the silo stops meanwhile, and a real fault shows when the sweep computes it.
-        computing.ContinueWith(t => LogAggregateFailed(logger, t.Exception!, aggregate.ToString()),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-    }
-
     [LoggerMessage(Level = LogLevel.Error, Message = "{Run}: training stopped with an error")]
     private static partial void LogTrainingFailed(ILogger logger, Exception error, string run);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Run}: could not tell its sweep how it ended")]
     private static partial void LogSweepNotTold(ILogger logger, Exception error, string run);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Run}: could not tell its sweep that its slot is free (its end tells it)")]
+    private static partial void LogTrainedNotTold(ILogger logger, Exception error, string run);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Aggregate}: computing it failed (the sweep computes it again before it completes)")]
     private static partial void LogAggregateFailed(ILogger logger, Exception error, string aggregate);

@@ -21,6 +21,12 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
 
     private readonly LinkedList<RunId> _queue = [];
     private readonly Dictionary<RunId, Placed> _training = [];
+
+    /// <summary>Runs whose training is over (their slot is free) and whose end is not told yet.</summary>
+    private readonly Dictionary<RunId, Placed> _concluding = [];
+
+    /// <summary>Silos that let runs wait for their slots, as their last answer said (<see cref="RunStart.Queues"/>).</summary>
+    private readonly Dictionary<string, bool> _queues = [];
     private string _id = "";
     private SweepSpec? _spec;
     private SweepPhase _phase = SweepPhase.Running;
@@ -44,11 +50,22 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
 
     public Task<SweepView> View() => Task.FromResult(View(true));
 
+    public async Task RunTrained(string run)
+    {
+        await EnsureLoaded();
+        var id = RunId.Parse(run);
+        // Only a run that trains here moves: a late message (after the run's end, or after it was admitted again) changes nothing.
+        if (!_training.Remove(id, out var placed)) return;
+        _concluding[id] = placed;
+        await Advance();
+    }
+
     public async Task RunEnded(RunEnd end)
     {
         await EnsureLoaded();
         var run = RunId.Parse(end.Run);
         _training.Remove(run);
+        _concluding.Remove(run);
         switch (end.Kind)
         {
             case RunEndKind.Error when site.ReminderPeriod is null:
@@ -107,7 +124,7 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
     {
         _queue.Clear();
         foreach (var run in await site.UnfinishedRunsAsync(_id))
-            if (!_training.ContainsKey(run)) _queue.AddLast(run);
+            if (!_training.ContainsKey(run) && !_concluding.ContainsKey(run)) _queue.AddLast(run);
     }
 
     private async Task Tick(CancellationToken cancel)
@@ -121,13 +138,14 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
                 await Cancel();
                 return;
             }
-            foreach (var (run, placed) in _training.ToArray())
+            foreach (var (run, placed) in _training.Concat(_concluding).ToArray())
             {
                 // A run whose silo died is queued again (admitted anew, on a live silo, it resumes from its checkpoint);
-                // the others are asked to start, which changes nothing for a run that trains and tells of one that ended.
+                // the others are asked to start, which changes nothing for a run that trains or concludes and tells of one that ended.
                 if (!site.Silos(placed.Kind).ContainsKey(placed.Silo))
                 {
                     _training.Remove(run);
+                    _concluding.Remove(run);
                     _queue.AddFirst(run);
                 }
                 else await Admit(run, placed.Kind, placed.Silo);
@@ -142,28 +160,28 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         }
     }
 
-    /// <summary>Admits what the slots take, then finishes the sweep when nothing is left to train.</summary>
+    /// <summary>
+    /// Admits what the silos take, then finishes the sweep when nothing is left to train. The admissions of a round go out
+    /// together, each to a silo with room as this grain counts it (those in flight included), so a cluster's slots fill in
+    /// one round trip rather than one run after another; a silo that answers NoSlot is not asked again in this call.
+    /// </summary>
     private async Task Advance()
     {
         if (_admitting || _phase is not SweepPhase.Running) return;
         _admitting = true;
         try
         {
-            var full = new HashSet<string>();
             var busy = new HashSet<string>();
-            for (var node = _queue.First; node is not null;)
+            while (NextAdmissions(busy) is { Count: > 0 } round)
             {
-                var next = node.Next;
-                var kind = KindOf(node.Value);
-                if (!full.Contains(kind))
+                var admitted = await Task.WhenAll(round.Select(a => Admit(a.Node.Value, a.Kind, a.Silo)));
+                for (var i = 0; i < round.Count; i++)
                 {
-                    if (PickSilo(node.Value, kind, busy) is not { } silo) full.Add(kind);
-                    else if (await Admit(node.Value, kind, silo)) _queue.Remove(node);
-                    else busy.Add(silo);
+                    if (admitted[i]) _queue.Remove(round[i].Node);
+                    else busy.Add(round[i].Silo);
                 }
-                node = next;
             }
-            if (_queue.Count == 0 && _training.Count == 0) await Finish();
+            if (_queue.Count == 0 && _training.Count == 0 && _concluding.Count == 0) await Finish();
         }
         finally
         {
@@ -171,25 +189,25 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         }
     }
 
-    /// <summary>
-    /// A silo of the run's device with a free slot as this sweep counts them (a silo's own slot pool is the last word:
-    /// it answers NoSlot when other sweeps took them): one that holds replicates of the run's point first (their data
-    /// is loaded there), then the one with the most free slots. Null when none has one.
-    /// </summary>
-    private string? PickSilo(RunId run, string kind, HashSet<string> busy)
+    /// <summary>Queued runs, in queue order, each with a silo that has room for it once the runs before it are placed (<see cref="AdmissionRound"/>).</summary>
+    private List<(LinkedListNode<RunId> Node, string Kind, string Silo)> NextAdmissions(HashSet<string> busy)
     {
-        var used = _training.Values.GroupBy(p => p.Silo).ToDictionary(g => g.Key, g => g.Count());
-        var siblings = _training.Where(t => t.Key.Point == run.Point).Select(t => t.Value.Silo).ToHashSet();
-        return site.Silos(kind)
-            .Where(s => !busy.Contains(s.Key) && s.Value > used.GetValueOrDefault(s.Key))
-            .OrderByDescending(s => siblings.Contains(s.Key))
-            .ThenByDescending(s => s.Value - used.GetValueOrDefault(s.Key))
-            .ThenBy(s => s.Key, StringComparer.Ordinal)
-            .Select(s => s.Key)
-            .FirstOrDefault();
+        var round = new List<(LinkedListNode<RunId> Node, string Kind, string Silo)>();
+        var placing = new AdmissionRound(_training.Select(t => (t.Key.Point, t.Value.Silo)), _queues, busy);
+        var silos = new Dictionary<string, IReadOnlyDictionary<string, int>>();
+        var full = new HashSet<string>();
+        for (var node = _queue.First; node is not null; node = node.Next)
+        {
+            var kind = KindOf(node.Value);
+            if (full.Contains(kind)) continue;
+            if (!silos.TryGetValue(kind, out var ofKind)) silos[kind] = ofKind = site.Silos(kind);
+            if (placing.Place(node.Value.Point, ofKind) is { } silo) round.Add((node, kind, silo));
+            else full.Add(kind);
+        }
+        return round;
     }
 
-    /// <summary>Asks the run's grain to start on <paramref name="silo"/> (placement's hint); false when that silo had no free slot.</summary>
+    /// <summary>Asks the run's grain to start on <paramref name="silo"/> (placement's hint), or to wait there for a slot; false when that silo had no room.</summary>
     private async Task<bool> Admit(RunId run, string kind, string silo)
     {
         RequestContext.Set(SlotMetadata.RunDevice, kind);
@@ -197,8 +215,10 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         try
         {
             var started = await GrainFactory.GetGrain<IRunGrain>(run.ToString()).Start();
+            _queues[started.Silo] = started.Queues;
             _training.Remove(run);
-            if (started.Admission is RunAdmission.Training) _training[run] = new Placed(kind, started.Silo);
+            var concluding = _concluding.Remove(run);
+            if (started.Admission is RunAdmission.Training or RunAdmission.Queued) (concluding ? _concluding : _training)[run] = new Placed(kind, started.Silo);
             return started.Admission is not RunAdmission.NoSlot;
         }
         finally
@@ -256,7 +276,7 @@ public sealed partial class SweepGrain(ISweepSite site, ILogger<SweepGrain> logg
         if (changed) site.PhaseChanged(_id, View(true));
     }
 
-    private SweepView View(bool _) => new(_phase, _queue.Count, _training.Count, _error);
+    private SweepView View(bool _) => new(_phase, _queue.Count, _training.Count + _concluding.Count, _error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Run}: stopped with an error, admitted again: {Error}")]
     private static partial void LogRunError(ILogger logger, string run, string error);

@@ -35,7 +35,7 @@ public sealed class BlobCheckpointStore(IBlobStore blobs, RunId run, Action<stri
 
     public void Save(Checkpoint checkpoint)
     {
-        using var span = SiloTelemetry.StartChild(SweepsTelemetry.CheckpointSpan, LeaseResource.For(run), null);
+        using var span = SiloTelemetry.StartRunChild(SweepsTelemetry.CheckpointSpan, run);
         var bytes = checkpoint.Serialize();
         span?.SetTag(SweepsTelemetry.StepTag, checkpoint.Step).SetTag(SweepsTelemetry.BytesTag, bytes.Length);
         Blocking.Wait(blobs.PutAsync(BlobKeys.Checkpoint(run, checkpoint.Step), bytes));

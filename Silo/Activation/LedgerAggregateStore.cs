@@ -7,8 +7,8 @@ using OrleansSweeps.Silo.Ledger;
 
 namespace OrleansSweeps.Silo.Activation;
 
-/// <summary>An aggregate's reports (ledger), the runs' moment vectors and its GSNR vector (blobs), and its fenced completion.</summary>
-public sealed class LedgerAggregateStore(ILedger ledger, IBlobStore blobs, AggregateId aggregate, Lease? lease) : IAggregateStore
+/// <summary>An aggregate's reports (ledger), the runs' moment vectors and its GSNR vector (blobs), and its result, stored once in the ledger.</summary>
+public sealed class LedgerAggregateStore(ILedger ledger, IBlobStore blobs, AggregateId aggregate) : IAggregateStore
 {
     public IReadOnlyList<string> ReadReports() =>
         Blocking.Wait(ledger.ReadReportsAsync(aggregate)).Select(r => r.Payload).ToArray();
@@ -40,11 +40,5 @@ public sealed class LedgerAggregateStore(ILedger ledger, IBlobStore blobs, Aggre
 
     public void WriteCrossRunGsnr(byte[] blob) => Blocking.Wait(blobs.PutAsync(BlobKeys.Aggregate(aggregate), blob));
 
-    /// <summary>Under a lease (the ledger's claim loop), or, with none, once per aggregate in the catalog (the Orleans grain).</summary>
-    public bool Complete(string result)
-    {
-        if (lease is not null) return Blocking.Wait(ledger.CompleteAggregateAsync(lease, result));
-        Blocking.Wait(ledger.RecordAggregateAsync(aggregate, result));
-        return true;
-    }
+    public void Complete(string result) => Blocking.Wait(ledger.RecordAggregateAsync(aggregate, result));
 }

@@ -27,7 +27,7 @@ public sealed class LedgerSweepStore(ILedger ledger, IBlobStore blobs) : ISweepS
 
     public SweepProgress? Progress(string sweep) =>
         Blocking.Wait(ledger.GetSweepStatusAsync(sweep)) is { } s
-            ? new SweepProgress(s.Runs.Total, s.Runs.Completed, s.Runs.Failed, s.Aggregates.Ready + s.Aggregates.Running,
+            ? new SweepProgress(s.Runs.Total, s.Runs.Completed, s.Runs.Failed, s.Aggregates.Ready,
                 s.Aggregates.Completed, s.State == SweepState.Cancelled)
             : null;
 

@@ -31,12 +31,16 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public SweepWatch Watch => _host.Services.GetRequiredService<SweepWatch>();
 
+    /// <summary>The engine and slot time of the runs trained here so far.</summary>
+    public TrainingTimes Times => _host.Services.GetRequiredService<TrainingTimes>();
+
     /// <summary>Starts the silo; <paramref name="drainTimeout"/> bounds how long a stop waits for runs to checkpoint.</summary>
     public static async Task<EmbeddedCluster> StartAsync(
         string home, ILedger ledger, IBlobStore blobs, SweepsSiloOptions options, TimeSpan drainTimeout, CancellationToken cancel)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Bounded(drainTimeout) + TimeSpan.FromSeconds(5));
         builder.UseOrleans(silo =>
         {
@@ -61,7 +65,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             _stopped = true;
             await _host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        return _host.Services.GetRequiredService<SlotPool>().Abandoned.Select(r => r.ToString()).ToArray();
+        return _host.Services.GetRequiredService<SiloDrain>().Abandoned.Select(r => r.ToString()).ToArray();
     }
 
     public async ValueTask DisposeAsync()

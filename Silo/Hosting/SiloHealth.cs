@@ -22,7 +22,7 @@ public sealed class SiloHealth(TimeProvider? clock = null)
     /// <summary>The silo's loop went round.</summary>
     public void Ticked() => Interlocked.Exchange(ref _tickedAt, _clock.GetUtcNow().UtcTicks);
 
-    /// <summary>A ledger call (heartbeat, claim) succeeded.</summary>
+    /// <summary>The ledger answered (the silo opened it, or a call succeeded).</summary>
     public void LedgerAnswered() => Interlocked.Exchange(ref _ledgerAt, _clock.GetUtcNow().UtcTicks);
 
     /// <summary>Readiness also asks <paramref name="notReady"/> (the actor runtime's own health: null when ready).</summary>

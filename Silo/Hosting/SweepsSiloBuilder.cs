@@ -30,13 +30,16 @@ public static class SweepsSiloBuilder
         services.AddSingleton(ledger);
         services.AddSingleton(blobs);
         services.AddSingleton(options);
-        services.AddSingleton(new SlotPool(options.Slots));
+        services.AddSingleton(sp => new SlotPool(options.Slots, options.QueueBelow, sp.GetRequiredService<SiloTelemetry>().SlotsBusyChanged));
         services.AddSingleton(_ => new PointDataCache(options.Slots));
         services.AddSingleton<SweepSpecs>();
         services.AddSingleton(sp => new SiloTelemetry(sp.GetRequiredService<ILocalSiloDetails>().Name, options.Device, blobs));
         services.AddHostedService<TelemetryBeat>();
         services.AddSingleton<SweepWatch>();
+        services.AddSingleton<TrainingTimes>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloSlotsRecord>();
+        services.AddSingleton<SiloDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton<IRunSite, SiloRunSite>();
         services.AddSingleton<ISweepSite, SiloSweepSite>();
         services.AddSingleton<IAggregateSite, SiloAggregateSite>();

@@ -3,17 +3,15 @@ using OrleansSweeps.Contracts.Identity;
 namespace OrleansSweeps.Silo.Ledger;
 
 /// <summary>
-/// The ledger: the durable record of sweeps, their runs and aggregates, the silos that work on them, and
-/// the leases that give every run and aggregate a single activation (DESIGN.md, "Actors").
+/// The ledger: the durable catalog of sweeps, their runs (queued, running, completed, failed, and the silo training
+/// each running one), the runs' step reports, the aggregates those make ready and their results, and what each silo
+/// serves (docs/architecture.md). It holds no ownership: a run's Orleans grain state, written with its storage ETag,
+/// fences a stale activation, and Orleans' membership says which silos are alive. Every write is idempotent, so a
+/// grain call Orleans delivers again (at least once) changes nothing the second time.
 /// <para>
-/// Single activation is by fencing: a claim hands out a <see cref="Lease"/> whose token is larger than
-/// every token issued before for the same run or aggregate. Every state change names its lease and is
-/// applied only while that lease is still the current one (same owner, same token); otherwise it returns
-/// <c>false</c> (or <see cref="ReportOutcome.Rejected"/>) and changes nothing. A lease past its expiry
-/// stays current until someone else claims the work, so a slow holder that was not replaced loses nothing.
-/// </para>
 /// Adapters: SQLite (embedded default, <c>{home}/ledger.db</c>); PostgreSQL for a cluster (issue 6). Both
 /// pass <c>Tests/Silo/LedgerContract.cs</c>. Implementations are safe to call from many threads.
+/// </para>
 /// </summary>
 public interface ILedger : IAsyncDisposable
 {
@@ -24,7 +22,7 @@ public interface ILedger : IAsyncDisposable
     /// </summary>
     Task<bool> RegisterSweepAsync(SweepDefinition sweep, CancellationToken cancel = default);
 
-    /// <summary>Stops new claims of the sweep's runs and aggregates; holders learn it on renewal. False if unknown.</summary>
+    /// <summary>Marks the sweep cancelled (registering it again makes it active again). False if unknown.</summary>
     Task<bool> CancelSweepAsync(string sweep, CancellationToken cancel = default);
 
     /// <summary>Counts of runs and aggregates by state; null for an unknown sweep.</summary>
@@ -33,79 +31,11 @@ public interface ILedger : IAsyncDisposable
     /// <summary>Every sweep, oldest first.</summary>
     Task<IReadOnlyList<SweepStatus>> ListSweepsAsync(CancellationToken cancel = default);
 
-    /// <summary>Registers the silo or refreshes its heartbeat (an expired silo becomes alive again).</summary>
-    Task HeartbeatAsync(string silo, int slots, CancellationToken cancel = default);
-
-    /// <summary>
-    /// Marks silos whose last heartbeat is <paramref name="silence"/> or more ago as expired and frees
-    /// their leases (runs back to queued, aggregates back to ready). Returns the silos expired now.
-    /// </summary>
-    Task<IReadOnlyList<string>> ExpireSilentSilosAsync(TimeSpan silence, CancellationToken cancel = default);
-
-    /// <summary>
-    /// A silo that stops marks itself expired at once (so <c>sweeps status</c> does not show it alive until it falls
-    /// silent), with the same effect on any lease it still holds as expiry. False when it was not alive.
-    /// </summary>
-    Task<bool> LeaveAsync(string silo, CancellationToken cancel = default);
-
-    Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default);
-
-    /// <summary>
-    /// Claims up to <paramref name="max"/> runnable runs (queued, or running under a lease that expired)
-    /// of active sweeps for <paramref name="owner"/>. Runs of a point whose replicates this owner already
-    /// holds come first, then points nobody holds, then the rest; within that, oldest sweep, point, replicate.
-    /// </summary>
-    Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default) =>
-        ClaimRunsAsync(owner, max, leaseDuration, null, cancel);
-
-    /// <summary>As above, of points whose device kind is <paramref name="device"/> only (any when null): a silo claims what its slots can serve.</summary>
-    Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, string? device, CancellationToken cancel = default);
-
-    /// <summary>Claims up to <paramref name="max"/> ready aggregates (or ones whose lease expired) of active sweeps.</summary>
-    Task<IReadOnlyList<AggregateClaim>> ClaimAggregatesAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default);
-
-    /// <summary>Extends a run or aggregate lease to now + <paramref name="leaseDuration"/>.</summary>
-    Task<RenewalOutcome> RenewAsync(Lease lease, TimeSpan leaseDuration, CancellationToken cancel = default);
-
-    /// <summary>Gives the work back unfinished (a run to queued, an aggregate to ready), e.g. on a graceful drain.</summary>
-    Task<bool> ReleaseAsync(Lease lease, CancellationToken cancel = default);
-
-    /// <summary>Records that the run's checkpoint of <paramref name="step"/> is durable; the next claim resumes from it.</summary>
-    Task<bool> RecordCheckpointAsync(Lease lease, int step, CancellationToken cancel = default);
-
-    /// <summary>
-    /// Records the report of one recorded step of the leased run, exactly once per (run, step): a repeat is
-    /// ignored (the first payload stays). The M-th report of a (point, step) makes its aggregate ready.
-    /// </summary>
-    Task<ReportOutcome> ReportStepAsync(Lease lease, int step, string payload, CancellationToken cancel = default);
-
-    /// <summary>
-    /// <see cref="ReportStepAsync"/> for several steps in one transaction (a run reports what it finished
-    /// since its last report at once). False, with nothing recorded, when the lease is not current. The
-    /// default reports one by one; adapters override it with one round trip.
-    /// </summary>
-    async Task<bool> ReportStepsAsync(Lease lease, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default)
-    {
-        foreach (var report in reports)
-            if (await ReportStepAsync(lease, report.Step, report.Payload, cancel).ConfigureAwait(false) == ReportOutcome.Rejected) return false;
-        return true;
-    }
-
-    Task<bool> CompleteRunAsync(Lease lease, CancellationToken cancel = default);
-
-    Task<bool> FailRunAsync(Lease lease, string reason, CancellationToken cancel = default);
-
     /// <summary>The reports of one (point, step), in replicate order (the order aggregates reduce in).</summary>
     Task<IReadOnlyList<StepReport>> ReadReportsAsync(AggregateId aggregate, CancellationToken cancel = default);
 
-    /// <summary>Stores the aggregate's result (scalars as text) and marks it completed.</summary>
-    Task<bool> CompleteAggregateAsync(Lease lease, string result, CancellationToken cancel = default);
-
     /// <summary>The stored result of a completed aggregate, or null.</summary>
     Task<string?> ReadAggregateResultAsync(AggregateId aggregate, CancellationToken cancel = default);
-
-    // The catalog as the Orleans grains use it. No lease: a run's grain state, written with its storage ETag,
-    // is what fences a stale activation; these writes are idempotent, so a retried call changes nothing.
 
     /// <summary>
     /// Marks the run running (a queued one, or one started before) on <paramref name="silo"/> (the Orleans silo name of
@@ -116,7 +46,8 @@ public interface ILedger : IAsyncDisposable
     /// <summary>
     /// Records the run's reports of several recorded steps in one transaction, each exactly once per (run, step): an
     /// identical repeat is ignored, a repeat with other bytes throws <see cref="ReportConflictException"/> and records
-    /// nothing. Returns the aggregates these reports made ready (the M-th report of a (point, step)).
+    /// nothing. Returns the aggregates these reports made ready (the M-th report of a (point, step)); a repeat makes none
+    /// ready again (whoever missed the first answer finds them with <see cref="ListPendingAggregatesAsync"/>).
     /// </summary>
     Task<IReadOnlyList<AggregateId>> RecordReportsAsync(RunId run, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default);
 

@@ -6,7 +6,7 @@ namespace OrleansSweeps.Silo.Ledger;
 public sealed record SweepDefinition(string Sweep, string SpecText, IReadOnlyList<PointDefinition> Points);
 
 /// <summary>One grid point: its index, its grid parameters as text (e.g. <c>lr=0.1 n=100</c>), its replicate count M.</summary>
-/// <param name="Device">What its runs need: <c>cpu</c> or <c>cuda</c> (<see cref="DeviceKind"/>); a silo claims only runs it can serve.</param>
+/// <param name="Device">What its runs need: <c>cpu</c> or <c>cuda</c> (<see cref="DeviceKind"/>); its runs are placed only on silos that serve it.</param>
 public sealed record PointDefinition(int Point, string Parameters, int Replicates, string Device = DeviceKind.Cpu);
 
 /// <summary>The kinds of device a run needs and a silo serves (a spec's <c>cuda:1</c> is of kind <c>cuda</c>).</summary>
@@ -30,7 +30,7 @@ public sealed record RunCounts(int Queued, int Running, int Completed, int Faile
 }
 
 /// <summary>Aggregates exist from the moment they are ready (all M reports in).</summary>
-public sealed record AggregateCounts(int Ready, int Running, int Completed);
+public sealed record AggregateCounts(int Ready, int Completed);
 
 public sealed record SweepStatus(
     string Sweep, string SpecSha256, SweepState State, int Points, DateTimeOffset CreatedAt, RunCounts Runs, AggregateCounts Aggregates)
@@ -38,14 +38,6 @@ public sealed record SweepStatus(
     /// <summary>No run is queued or running (every one completed or failed).</summary>
     public bool RunsFinished => Runs.Queued == 0 && Runs.Running == 0;
 }
-
-public enum SiloState
-{
-    Alive,
-    Expired,
-}
-
-public sealed record SiloRecord(string Silo, int Slots, SiloState State, DateTimeOffset StartedAt, DateTimeOffset LastHeartbeat);
 
 /// <summary>A run being trained, and the name of the silo that started it (<see cref="ILedger.StartRunAsync"/>).</summary>
 public sealed record RunningRun(RunId Run, string? Silo);
@@ -56,38 +48,5 @@ public sealed record SiloSlots(string Silo, int Slots, string Device, DateTimeOf
 /// <summary>One replicate's report of one recorded step (the payload is the run's scalars, as text).</summary>
 public sealed record StepReport(int Replicate, int Step, string Payload);
 
-/// <summary>What a run reports for one recorded step (see <see cref="ILedger.ReportStepsAsync"/>).</summary>
+/// <summary>What a run reports for one recorded step (see <see cref="ILedger.RecordReportsAsync"/>).</summary>
 public sealed record StepPayload(int Step, string Payload);
-
-public enum ReportOutcome
-{
-    /// <summary>Stored now.</summary>
-    Recorded,
-
-    /// <summary>This (run, step) was stored before; nothing changed.</summary>
-    AlreadyRecorded,
-
-    /// <summary>The lease is no longer current (stale token or owner); nothing changed.</summary>
-    Rejected,
-}
-
-public enum RenewalOutcome
-{
-    Renewed,
-
-    /// <summary>Renewed, but the sweep was cancelled: checkpoint and release.</summary>
-    SweepCancelled,
-
-    /// <summary>Someone else holds the work now (or it was freed): stop without writing.</summary>
-    Lost,
-}
-
-/// <summary>
-/// A claimed run: where to resume (<see cref="CheckpointStep"/>, null to start fresh), its lease, and how many
-/// times it was claimed, this claim included (<see cref="Attempt"/> 1: no activation ever began, so nothing
-/// of it is stored).
-/// </summary>
-public sealed record RunClaim(RunId Run, Lease Lease, int? CheckpointStep, int Attempt);
-
-/// <summary>A claimed aggregate: its M replicate reports are in the ledger.</summary>
-public sealed record AggregateClaim(AggregateId Aggregate, Lease Lease, int Replicates);

@@ -21,5 +21,5 @@ internal sealed class SiloAggregateSite(ILedger ledger, IBlobStore blobs, SweepS
 
     public void Computed(AggregateId aggregate, AggregateResult result) => telemetry.AggregateCompleted(aggregate, result);
 
-    public IAggregateStore Store(AggregateId aggregate) => new LedgerAggregateStore(ledger, blobs, aggregate, null);
+    public IAggregateStore Store(AggregateId aggregate) => new LedgerAggregateStore(ledger, blobs, aggregate);
 }

@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Grains.Runs;
@@ -13,7 +14,7 @@ namespace OrleansSweeps.Silo.Sites;
 
 /// <summary>The silo's side of every <see cref="RunGrain"/>: its slots and data cache, the run's blobs, the catalog.</summary>
 internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs specs, SlotPool slots, PointDataCache data, SweepsSiloOptions options,
-    SiloTelemetry telemetry, ILocalSiloDetails silo) : IRunSite
+    SiloTelemetry telemetry, ILocalSiloDetails silo, TrainingTimes times, SiloDrain drain) : IRunSite
 {
     private readonly ISweepObserver _events = CompositeObserver.Of(telemetry.Runs, options.Observer);
 
@@ -25,11 +26,25 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
 
     public TimeSpan? ReminderPeriod => options.ReminderPeriod;
 
-    public bool TryTakeSlot(RunId run) => slots.TryTake(run);
+    public RunAdmission AdmitToSlot(RunId run) => slots.Admit(run);
+
+    public bool WaitForSlot(RunId run, CancellationToken cancel) => slots.Wait(run, cancel);
+
+    public bool QueuesRuns => slots.Queues;
 
     public void ReleaseSlot(RunId run) => slots.Release(run);
 
-    public void Abandoned(RunId run) => slots.Abandon(run);
+    public void Trained(RunId run, TimeSpan engine, TimeSpan onSlot)
+    {
+        times.Add(engine, onSlot);
+        slots.Timed(onSlot);
+    }
+
+    public void Track(RunId run, CancellationTokenSource threadDrain, Task ended) => drain.Track(run, threadDrain, ended);
+
+    public void Abandon(RunId run) => drain.Abandon(run);
+
+    public bool WasAbandoned(RunId run) => drain.WasAbandoned(run);
 
     public PointData AcquireData(RunId run, RunSpec spec, string device)
     {
@@ -41,12 +56,7 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
 
     public IRunStore Store(RunId run) => new BlobRunStore(blobs, run, options.Warn);
 
-    public IDisposable Training(RunId run, int attempt, int fromStep, string device)
-    {
-        var span = telemetry.StartRun(run, attempt, fromStep, device);
-        var busy = telemetry.SlotBusy();
-        return Scope.Of(span, busy);
-    }
+    public IDisposable Training(RunId run, int attempt, int fromStep, string device) => Scope.Of(telemetry.StartRun(run, attempt, fromStep, device));
 
     public ISweepObserver Events => _events;
 
@@ -57,7 +67,7 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
 
     public Task<IReadOnlyList<AggregateId>> ReportAsync(RunId run, IReadOnlyList<(int Step, string Payload)> reports)
     {
-        using var span = SiloTelemetry.StartChild(SweepsTelemetry.ReportSpan, LeaseResource.For(run), null);
+        using var span = SiloTelemetry.StartRunChild(SweepsTelemetry.ReportSpan, run);
         span?.SetTag(SweepsTelemetry.StepTag, reports.Count > 0 ? reports[^1].Step : null).SetTag(SweepsTelemetry.StepCountTag, reports.Count);
         return ledger.RecordReportsAsync(run, reports.Select(r => new StepPayload(r.Step, r.Payload)).ToArray());
     }

@@ -18,6 +18,14 @@ public sealed record SweepsSiloOptions
     /// <summary>Device for every run (cpu, cuda, cuda:i), or null for each spec's own. Default null.</summary>
     public string? Device { get; init; }
 
+    /// <summary>
+    /// While this silo's runs held their slot for less than this on average lately, one more run per slot may wait on the
+    /// silo for the next free slot, so a slot goes from one short run to the next with no grain call, state write or
+    /// thread start in between. Longer runs never wait: a run waiting here is one another silo could be training. Zero:
+    /// never. Default 2 s.
+    /// </summary>
+    public TimeSpan QueueBelow { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Least wall time between a run's periodic checkpoints. Default 10 s.</summary>
     public TimeSpan CheckpointMinInterval { get; init; } = TimeSpan.FromSeconds(10);
 

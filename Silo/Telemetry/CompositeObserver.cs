@@ -24,6 +24,11 @@ public sealed class CompositeObserver(params IReadOnlyList<ISweepObserver> obser
         foreach (var observer in observers) observer.StepDone(id, step);
     }
 
+    public void RunTrained(RunId id)
+    {
+        foreach (var observer in observers) observer.RunTrained(id);
+    }
+
     public void RunFinished(RunId id, RunOutcome outcome)
     {
         foreach (var observer in observers) observer.RunFinished(id, outcome);

@@ -6,7 +6,7 @@ namespace OrleansSweeps.Silo.Telemetry;
 
 /// <summary>
 /// An <see cref="ILedger"/> that records each call's duration in <see cref="SweepsTelemetry.LedgerDuration"/>
-/// (tag <c>sweeps.ledger.operation</c>; claim latency is <c>claim_runs</c>) and forwards it unchanged.
+/// (tag <c>sweeps.ledger.operation</c>, e.g. <c>record_reports</c>) and forwards it unchanged.
 /// </summary>
 public sealed class InstrumentedLedger(ILedger inner) : ILedger
 {
@@ -27,54 +27,8 @@ public sealed class InstrumentedLedger(ILedger inner) : ILedger
     public Task<IReadOnlyList<SweepStatus>> ListSweepsAsync(CancellationToken cancel = default) =>
         Timed("list_sweeps", () => Inner.ListSweepsAsync(cancel));
 
-    public Task HeartbeatAsync(string silo, int slots, CancellationToken cancel = default) =>
-        Timed("heartbeat", async () =>
-        {
-            await Inner.HeartbeatAsync(silo, slots, cancel).ConfigureAwait(false);
-            return true;
-        });
-
-    public Task<IReadOnlyList<string>> ExpireSilentSilosAsync(TimeSpan silence, CancellationToken cancel = default) =>
-        Timed("expire_silos", () => Inner.ExpireSilentSilosAsync(silence, cancel));
-
-    public Task<bool> LeaveAsync(string silo, CancellationToken cancel = default) => Timed("leave", () => Inner.LeaveAsync(silo, cancel));
-
-    public Task<IReadOnlyList<SiloRecord>> ListSilosAsync(CancellationToken cancel = default) =>
-        Timed("list_silos", () => Inner.ListSilosAsync(cancel));
-
-
-    public Task<IReadOnlyList<RunClaim>> ClaimRunsAsync(string owner, int max, TimeSpan leaseDuration, string? device, CancellationToken cancel = default) =>
-        Timed("claim_runs", () => Inner.ClaimRunsAsync(owner, max, leaseDuration, device, cancel));
-
-    public Task<IReadOnlyList<AggregateClaim>> ClaimAggregatesAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancel = default) =>
-        Timed("claim_aggregates", () => Inner.ClaimAggregatesAsync(owner, max, leaseDuration, cancel));
-
-    public Task<RenewalOutcome> RenewAsync(Lease lease, TimeSpan leaseDuration, CancellationToken cancel = default) =>
-        Timed("renew", () => Inner.RenewAsync(lease, leaseDuration, cancel));
-
-    public Task<bool> ReleaseAsync(Lease lease, CancellationToken cancel = default) =>
-        Timed("release", () => Inner.ReleaseAsync(lease, cancel));
-
-    public Task<bool> RecordCheckpointAsync(Lease lease, int step, CancellationToken cancel = default) =>
-        Timed("record_checkpoint", () => Inner.RecordCheckpointAsync(lease, step, cancel));
-
-    public Task<ReportOutcome> ReportStepAsync(Lease lease, int step, string payload, CancellationToken cancel = default) =>
-        Timed("report_step", () => Inner.ReportStepAsync(lease, step, payload, cancel));
-
-    public Task<bool> ReportStepsAsync(Lease lease, IReadOnlyList<StepPayload> reports, CancellationToken cancel = default) =>
-        Timed("report_steps", () => Inner.ReportStepsAsync(lease, reports, cancel));
-
-    public Task<bool> CompleteRunAsync(Lease lease, CancellationToken cancel = default) =>
-        Timed("complete_run", () => Inner.CompleteRunAsync(lease, cancel));
-
-    public Task<bool> FailRunAsync(Lease lease, string reason, CancellationToken cancel = default) =>
-        Timed("fail_run", () => Inner.FailRunAsync(lease, reason, cancel));
-
     public Task<IReadOnlyList<StepReport>> ReadReportsAsync(AggregateId aggregate, CancellationToken cancel = default) =>
         Timed("read_reports", () => Inner.ReadReportsAsync(aggregate, cancel));
-
-    public Task<bool> CompleteAggregateAsync(Lease lease, string result, CancellationToken cancel = default) =>
-        Timed("complete_aggregate", () => Inner.CompleteAggregateAsync(lease, result, cancel));
 
     public Task<string?> ReadAggregateResultAsync(AggregateId aggregate, CancellationToken cancel = default) =>
         Timed("read_aggregate", () => Inner.ReadAggregateResultAsync(aggregate, cancel));

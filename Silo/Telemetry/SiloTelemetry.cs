@@ -37,12 +37,8 @@ public sealed class SiloTelemetry
 
     public void RecordSlots(int slots) => SweepsTelemetry.Slots.Record(slots, _siloTags);
 
-    /// <summary>Counts a slot busy until the result is disposed.</summary>
-    public BusySlot SlotBusy()
-    {
-        SweepsTelemetry.SlotsBusy.Add(1, _siloTags);
-        return new BusySlot(_siloTags);
-    }
+    /// <summary>Counts slots taken (+1) or given back (-1).</summary>
+    public void SlotsBusyChanged(int delta) => SweepsTelemetry.SlotsBusy.Add(delta, _siloTags);
 
     /// <summary>Includes <paramref name="sweep"/> in <see cref="RecordSweepStatesAsync"/> from now on.</summary>
     public void Watch(string sweep) => _sweeps.TryAdd(sweep, 0);
@@ -71,9 +67,6 @@ public sealed class SiloTelemetry
         }
     }
 
-    /// <summary>The activation span of a run (the slot thread's current activity until disposed), or null when tracing is off.</summary>
-    public Activity? StartRun(RunClaim claim, string device) => StartRun(claim.Run, claim.Attempt, claim.CheckpointStep ?? 0, device);
-
     /// <summary>The activation span of a run (the training thread's current activity until disposed), or null when tracing is off.</summary>
     public Activity? StartRun(RunId run, int attempt, int fromStep, string device)
     {
@@ -91,9 +84,6 @@ public sealed class SiloTelemetry
     }
 
     /// <summary>The span of an aggregate's computation, or null when tracing is off.</summary>
-    public Activity? StartAggregate(AggregateClaim claim) => StartAggregate(claim.Aggregate);
-
-    /// <summary>The span of an aggregate's computation, or null when tracing is off.</summary>
     public Activity? StartAggregate(AggregateId aggregate)
     {
         Watch(aggregate.Sweep);
@@ -108,15 +98,10 @@ public sealed class SiloTelemetry
     /// <summary>
     /// Counts a computed aggregate and sets the science gauges of its point to its values, unless a later step's
     /// value was already recorded (aggregates of one point may complete out of step order). NaN values (not
-    /// recorded, e.g. OSGR lhs at the last step) leave the gauge as it is. Null: the lease was lost.
+    /// recorded, e.g. OSGR lhs at the last step) leave the gauge as it is.
     /// </summary>
-    public void AggregateCompleted(AggregateId id, AggregateResult? result)
+    public void AggregateCompleted(AggregateId id, AggregateResult result)
     {
-        if (result is null)
-        {
-            Activity.Current?.SetTag(SweepsTelemetry.OutcomeTag, "lost");
-            return;
-        }
         SweepsTelemetry.AggregatesCompleted.Add(1, new TagList { { SweepsTelemetry.SweepTag, id.Sweep }, { SweepsTelemetry.SiloTag, _silo } });
         var tags = new TagList { { SweepsTelemetry.SweepTag, id.Sweep }, { SweepsTelemetry.PointTag, id.Point } };
         Gauge(SweepsTelemetry.OsgrLhs, "osgr_lhs");
@@ -138,14 +123,13 @@ public sealed class SiloTelemetry
         }
     }
 
-    /// <summary>A span of a run's lease (report, checkpoint): a child of the slot thread's activation span.</summary>
-    public static Activity? StartChild(string name, LeaseResource resource, string? silo)
+    /// <summary>A span of a run's write (report, checkpoint): a child of its activation span, on the same silo.</summary>
+    public static Activity? StartRunChild(string name, RunId run)
     {
         var span = SweepsTelemetry.Source.StartActivity(name);
         if (span is null) return null;
-        span.SetTag(SweepsTelemetry.SweepTag, resource.Sweep).SetTag(SweepsTelemetry.PointTag, resource.Point);
-        span.SetTag(resource.Kind == LeaseKind.Run ? SweepsTelemetry.ReplicateTag : SweepsTelemetry.StepTag, resource.Ordinal);
-        span.SetTag(SweepsTelemetry.SiloTag, silo ?? span.Parent?.GetTagItem(SweepsTelemetry.SiloTag));
+        span.SetTag(SweepsTelemetry.SweepTag, run.Sweep).SetTag(SweepsTelemetry.PointTag, run.Point).SetTag(SweepsTelemetry.ReplicateTag, run.Replicate);
+        span.SetTag(SweepsTelemetry.SiloTag, span.Parent?.GetTagItem(SweepsTelemetry.SiloTag));
         return span;
     }
 
@@ -158,11 +142,5 @@ public sealed class SiloTelemetry
         if (!SweepsTelemetry.Source.HasListeners()) return null;
         Activity.Current = null;
         return SweepsTelemetry.Source.StartActivity(name, ActivityKind.Internal, default(ActivityContext), links: _trace.LinksOf(sweep));
-    }
-
-    /// <summary>A busy slot, counted down once on dispose.</summary>
-    public readonly struct BusySlot(TagList tags) : IDisposable
-    {
-        public void Dispose() => SweepsTelemetry.SlotsBusy.Add(-1, tags);
     }
 }

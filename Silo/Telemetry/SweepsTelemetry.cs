@@ -46,7 +46,7 @@ public static class SweepsTelemetry
     /// <summary>Submitting a sweep (<c>sweeps run</c>); tags sweep.</summary>
     public const string SubmitSpan = "sweeps.sweep.submit";
 
-    /// <summary>One activation of a run on a slot, until it completes, fails, drains or loses its lease; tags sweep, point, replicate, silo, device, attempt, step (resumed from).</summary>
+    /// <summary>One activation of a run on a slot, until it completes, fails, drains or is fenced off (a newer activation owns the run); tags sweep, point, replicate, silo, device, attempt, step (resumed from).</summary>
     public const string RunActivateSpan = "sweeps.run.activate";
 
     /// <summary>One batch of recorded-step reports written to the ledger; tags sweep, point, replicate, silo, step (the last), steps (count).</summary>
@@ -95,7 +95,7 @@ public static class SweepsTelemetry
     /// <summary>Latest replicate mean of the MGS kernel trace per point; tags sweep, point.</summary>
     public static readonly Gauge<double> MgsTrace = Meter.CreateGauge<double>("sweeps.science.mgs.trace", "1", "Latest MGS kernel trace");
 
-    /// <summary>Every ledger call: tag <c>sweeps.ledger.operation</c> (e.g. <c>claim_runs</c>, <c>report_step</c>).</summary>
+    /// <summary>Every ledger call: tag <c>sweeps.ledger.operation</c> (e.g. <c>record_reports</c>, <c>start_run</c>).</summary>
     public static readonly Histogram<double> LedgerDuration = Meter.CreateHistogram<double>(
         "sweeps.ledger.operation.duration", "s", "Duration of ledger operations", advice: SecondsBuckets);
 

@@ -48,7 +48,7 @@ public sealed class TelemetryObserver(string silo, Func<RunId, string> deviceOf)
     public void RunFinished(RunId id, RunOutcome outcome) =>
         End(id, outcome.Failure is null ? "completed" : "failed", outcome.Failure);
 
-    /// <summary>The activation ended without an outcome: <c>drained</c>, <c>lost</c> (the lease) or <c>error</c> (the slot failed). No-op once ended.</summary>
+    /// <summary>The activation ended without an outcome: <c>drained</c>, <c>lost</c> (fenced off by a newer activation) or <c>error</c> (the slot failed). No-op once ended.</summary>
     public void RunStopped(RunId id, string reason) => End(id, reason, null);
 
     private void End(RunId id, string outcome, string? failure)

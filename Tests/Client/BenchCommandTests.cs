@@ -55,6 +55,34 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Sweep_prints_the_ratio_to_the_engine_and_the_split_of_the_wall_time_for_both_checkpoint_policies()
+    {
+        var result = Cli.Run(RepoPaths.Root, "bench", "sweep", "--replicates", "1", "--rounds", "1");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var lines = result.Stdout.Split('\n');
+        Assert.Single(lines, l => l.StartsWith("round 1: engine ", StringComparison.Ordinal));
+        Assert.Contains("gsnr-osgr-toy-smoke: 6 points × M = 1 = 6 runs, 1 slot, 1 libtorch thread", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  through actors (default: periodic checkpoints at least 10 s apart):", lines);
+        Assert.Contains("  through actors, a checkpoint every 100 updates (--checkpoint-interval 0):", lines);
+        Assert.Single(lines, l => l.Contains("(target ≤ 5 %)", StringComparison.Ordinal));
+        // Each variant splits its own wall time: engine training, and the rest as orchestration on and off the slot.
+        var splits = lines.Where(l => l.TrimStart().StartsWith("in this run: engine training ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, splits.Length);
+        foreach (var split in splits)
+        {
+            var engine = Seconds(split, "engine training ");
+            Assert.True(engine > 0, split);
+        }
+        Assert.Equal(2, lines.Count(l => l.Contains("with the slot idle", StringComparison.Ordinal)));
+    }
+
+    private static double Seconds(string line, string after)
+    {
+        var at = line.IndexOf(after, StringComparison.Ordinal) + after.Length;
+        return double.Parse(line[at..line.IndexOf(" s", at, StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public void Unknown_model_is_a_one_line_error()
     {
         var result = Cli.Run(RepoPaths.Root, "bench", "gradstats", "--model", "resnet");

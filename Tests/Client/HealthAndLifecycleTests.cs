@@ -10,7 +10,7 @@ namespace OrleansSweeps.Tests.Client;
 /// <summary>
 /// The silo's health endpoints (in process, on a manual clock; and through the real console, for <c>run</c> and
 /// <c>silo</c>) and SIGTERM: a drain within <c>--grace-period</c> exits 130 with checkpoints; one that outlasts it
-/// gives the leases back and exits 3. A cluster silo's are in <see cref="ClusterHealthAndLifecycleTests"/>.
+/// leaves no run marked running (they are queued for the next run) and exits 3. A cluster silo's are in <see cref="ClusterHealthAndLifecycleTests"/>.
 /// </summary>
 public sealed class HealthAndLifecycleTests
 {
@@ -92,7 +92,7 @@ public sealed class HealthAndLifecycleTests
     }
 
     [Fact]
-    public void A_drain_longer_than_the_grace_period_gives_the_leases_back_and_exits_3()
+    public void A_drain_longer_than_the_grace_period_queues_its_runs_again_and_exits_3()
     {
         using var dir = new TempDirectory();
         var spec = WriteSpec(dir);

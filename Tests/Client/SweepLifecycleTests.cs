@@ -82,6 +82,33 @@ public sealed class SweepLifecycleTests
     }
 
     [Fact]
+    public void A_run_whose_end_reached_its_state_but_not_the_catalog_is_recorded_ended_on_resume()
+    {
+        using var dir = new TempDirectory();
+        var spec = WriteSpec(dir, Spec);
+        var home = RunToEnd(dir, spec, "h", "--slots", "2");
+        var before = Results(dir, home);
+        // As if the process died between the run's state write (Completed) and the catalog's: the catalog says running.
+        using (var ledger = new SqliteConnection($"Data Source={Path.Combine(home, "ledger.db")};Pooling=False"))
+        {
+            ledger.Open();
+            using var update = ledger.CreateCommand();
+            update.CommandText = "UPDATE runs SET state = 'running', finished_at = NULL WHERE point = 1 AND replicate = 2";
+            Assert.Equal(1, update.ExecuteNonQuery());
+        }
+
+        // It used to be admitted, answer Ended and be found unfinished again, for ever.
+        var resumed = Cli.RunWithin(TimeSpan.FromMinutes(2), dir.Path, "resume", "s", "--home", home, "--slots", "2");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(before, Results(dir, home));
+        using var check = new SqliteConnection($"Data Source={Path.Combine(home, "ledger.db")};Mode=ReadOnly;Pooling=False");
+        check.Open();
+        using var query = check.CreateCommand();
+        query.CommandText = "SELECT state FROM runs WHERE point = 1 AND replicate = 2";
+        Assert.Equal("completed", query.ExecuteScalar());
+    }
+
+    [Fact]
     public void One_and_two_slots_give_identical_results_and_curves()
     {
         using var dir = new TempDirectory();

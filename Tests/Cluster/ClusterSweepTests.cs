@@ -7,7 +7,7 @@ namespace OrleansSweeps.Tests.Cluster;
 
 /// <summary>
 /// Real `sweeps silo` processes on a real PostgreSQL and Azurite: killed with SIGKILL and restarted, the
-/// database and the storage restarted, a silo frozen past its lease; the results must equal, byte for byte,
+/// database and the storage restarted, a silo frozen past its death declaration; the results must equal, byte for byte,
 /// those of the same sweep run embedded, with every (point, step, replicate) reported exactly once.
 /// </summary>
 [Collection(ClusterCollection.Name)]

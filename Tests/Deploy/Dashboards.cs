@@ -128,7 +128,7 @@ public static partial class Dashboards
     }
 
     /// <summary>
-    /// table → columns, from the CREATE TABLE and ALTER TABLE … ADD COLUMN statements of PostgresSchema's migrations and
+    /// table → columns, from the CREATE TABLE, ALTER TABLE … ADD / DROP COLUMN and DROP TABLE statements of PostgresSchema's migrations and
     /// of OrleansPostgresSchema's (the Orleans providers' tables live in the same database, so a panel may read the
     /// membership table).
     /// </summary>
@@ -158,6 +158,9 @@ public static partial class Dashboards
             }
             foreach (Match m in AddColumn().Matches(sql))
                 tables[m.Groups[1].Value] = new HashSet<string>(tables[m.Groups[1].Value], StringComparer.Ordinal) { m.Groups[2].Value };
+            foreach (Match m in DropColumn().Matches(sql))
+                tables[m.Groups[1].Value] = tables[m.Groups[1].Value].Where(c => c != m.Groups[2].Value).ToHashSet(StringComparer.Ordinal);
+            foreach (Match m in DropTable().Matches(sql)) tables.Remove(m.Groups[1].Value);
         }
         return tables;
     }
@@ -182,4 +185,10 @@ public static partial class Dashboards
 
     [GeneratedRegex(@"ALTER TABLE ([a-z_]+) ADD COLUMN ([a-z_]+)")]
     private static partial Regex AddColumn();
+
+    [GeneratedRegex(@"ALTER TABLE ([a-z_]+) DROP COLUMN ([a-z_]+)")]
+    private static partial Regex DropColumn();
+
+    [GeneratedRegex(@"DROP TABLE ([a-z_]+)")]
+    private static partial Regex DropTable();
 }

@@ -27,7 +27,6 @@ public sealed class AggregateReductionTests : IDisposable
     private const int Parameters = 9;
     private const int TrainSize = 64;
     private static readonly int[] Steps = [0, 5, 10];
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);
 
     private static readonly string Yaml = SpecBuilder.ToyYaml.Replace("replicates: 2", $"replicates: {Replicates}", StringComparison.Ordinal)
         .Replace("steps: 20", "steps: 10", StringComparison.Ordinal) + "\nstats: {moments: true, vectors: true}\n";
@@ -92,12 +91,12 @@ public sealed class AggregateReductionTests : IDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(tampering)),
         });
         await using var _ = ledger;
-        var claims = await ledger.ClaimAggregatesAsync("a", Steps.Length, LeaseDuration);
-        var bad = claims.Single(c => c.Aggregate.Step == 5);
+        var ready = await ledger.ListPendingAggregatesAsync("s");
+        var bad = ready.Single(a => a.Step == 5);
 
-        var error = Assert.Throws<InvalidDataException>(() => new AggregateReduction(bad.Aggregate, spec, new LedgerAggregateStore(ledger, blobs, bad.Aggregate, bad.Lease)).Activate());
+        var error = Assert.Throws<InvalidDataException>(() => new AggregateReduction(bad, spec, new LedgerAggregateStore(ledger, blobs, bad)).Activate());
 
-        var report = StepReportPayload.Parse((await ledger.ReadReportsAsync(bad.Aggregate))[1].Payload, "test");
+        var report = StepReportPayload.Parse((await ledger.ReadReportsAsync(bad))[1].Payload, "test");
         Assert.Contains(report.Moments!.Key, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
         Assert.Contains(tampering switch
@@ -107,11 +106,11 @@ public sealed class AggregateReductionTests : IDisposable
             "a missing blob" => "missing",
             _ => "outside the run's 'sweeps/s/runs/p0000/r001/moments/'",
         }, error.Message, StringComparison.Ordinal);
-        Assert.Null(await ledger.ReadAggregateResultAsync(bad.Aggregate));
-        Assert.Equal(new AggregateCounts(0, Steps.Length, 0), (await ledger.GetSweepStatusAsync("s"))!.Aggregates);
+        Assert.Null(await ledger.ReadAggregateResultAsync(bad));
+        Assert.Equal(new AggregateCounts(Steps.Length, 0), (await ledger.GetSweepStatusAsync("s"))!.Aggregates);
         // The other steps of the same replicate, from the same blob, are unaffected.
-        foreach (var good in claims.Where(c => c.Aggregate.Step != 5))
-            Assert.NotNull(new AggregateReduction(good.Aggregate, spec, new LedgerAggregateStore(ledger, blobs, good.Aggregate, good.Lease)).Activate());
+        foreach (var good in ready.Where(a => a.Step != 5))
+            Assert.NotNull(new AggregateReduction(good, spec, new LedgerAggregateStore(ledger, blobs, good)).Activate());
     }
 
     /// <summary>
@@ -127,14 +126,14 @@ public sealed class AggregateReductionTests : IDisposable
         var spec = sweep.Points[0].Spec;
         Assert.True(spec.Stats.Vectors);
         Assert.Equal(TrainSize, spec.TrainSize);
-        foreach (var claim in (await ledger.ClaimRunsAsync("a", Replicates, LeaseDuration)).OrderBy(c => c.Run.Replicate))
+        for (var m = 0; m < Replicates; m++)
         {
-            var m = claim.Run.Replicate;
+            var run = new RunId("s", 0, m);
             // A leading envelope of another shape first, so no range starts at offset 0 by accident.
             var envelopes = new List<byte[]> { new MomentVectors(new float[m + 1], new float[m + 1]).Serialize() };
             envelopes.AddRange(Steps.Select(step => Vectors(m, step).Serialize()));
             var batch = envelopes.SelectMany(e => e).ToArray();
-            var key = BlobKeys.Moments(claim.Run, Steps[0], Steps[^1]);
+            var key = BlobKeys.Moments(run, Steps[0], Steps[^1]);
             await blobs.PutAsync(key, batch);
             var offset = (long)envelopes[0].Length;
             var payloads = new List<StepPayload>();
@@ -144,7 +143,7 @@ public sealed class AggregateReductionTests : IDisposable
                 offset += envelopes[i + 1].Length;
                 payloads.Add(new StepPayload(Steps[i], StepReportPayload.Format(Row(m, Steps[i]), tamper?.Invoke(m, Steps[i], at) ?? at)));
             }
-            Assert.True(await ledger.ReportStepsAsync(claim.Lease, payloads));
+            await ledger.RecordReportsAsync(run, payloads);
         }
         return (ledger, blobs, spec);
     }
@@ -152,8 +151,8 @@ public sealed class AggregateReductionTests : IDisposable
     private static async Task<Dictionary<int, AggregateResult>> AggregateAll(ILedger ledger, IBlobStore blobs, RunSpec spec)
     {
         var results = new Dictionary<int, AggregateResult>();
-        foreach (var claim in await ledger.ClaimAggregatesAsync("a", Steps.Length, LeaseDuration))
-            results[claim.Aggregate.Step] = new AggregateReduction(claim.Aggregate, spec, new LedgerAggregateStore(ledger, blobs, claim.Aggregate, claim.Lease)).Activate()!;
+        foreach (var aggregate in await ledger.ListPendingAggregatesAsync("s"))
+            results[aggregate.Step] = new AggregateReduction(aggregate, spec, new LedgerAggregateStore(ledger, blobs, aggregate)).Activate();
         return results;
     }
 

@@ -16,13 +16,12 @@ using OrleansSweeps.Tests.TestSupport;
 namespace OrleansSweeps.Tests.Grains;
 
 /// <summary>
-/// RunActivation over the real SQLite ledger and file blobs, around the batched reports of <c>StepReporter</c>: the
-/// checkpoint spacing (<see cref="RunActivation.CheckpointMinInterval"/>), a crash after a checkpoint's reports and before
+/// RunActivation over the real SQLite catalog and file blobs, behind the fence a RunGrain gives it
+/// (<see cref="CatalogFence"/>), around the batched reports of <c>StepReporter</c>: the checkpoint spacing (<see cref="RunActivation.CheckpointMinInterval"/>), a crash after a checkpoint's reports and before
 /// the checkpoint is saved, and stored curves that cannot be trusted.
 /// </summary>
 public sealed class RunActivationRecoveryTests : IDisposable
 {
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Never = TimeSpan.FromDays(1);
     private static readonly int[] Recorded = [0, 5, 10, 15, 20];
 
@@ -48,18 +47,18 @@ public sealed class RunActivationRecoveryTests : IDisposable
         Assert.Equal(["000000000-000000020.bin"], MomentFiles(spaced, 0)); // every step reported at the end, in one batch
 
         var drained = await Home("drained");
-        var claim = await Claim(drained, 0);
+        var started = await Start(drained, 0);
         using (var drain = new CancellationTokenSource())
         {
-            Assert.Throws<OperationCanceledException>(() => Activate(drained, claim, drain.Token, Never, progress: step =>
+            Assert.Throws<OperationCanceledException>(() => Activate(drained, started, drain.Token, Never, progress: step =>
             {
                 if (step == 12) drain.Cancel();
             }));
         }
         Assert.Equal(["000000012.ckpt"], CheckpointFiles(drained, 0));
-        Assert.True(await drained.Ledger.ReleaseAsync(claim.Lease));
-        var resumed = await Claim(drained, 0);
-        Assert.Equal(12, resumed.CheckpointStep);
+        Assert.Equal(12, started.Fence.CheckpointStep);
+        await drained.Ledger.StopRunAsync(started.Run);
+        var resumed = await Start(drained, 0);
         Assert.NotNull(Activate(drained, resumed, CancellationToken.None, Never).Curves);
         Assert.Equal(expected, Curves(drained, 0));
         await AssertReportedOnceWithValidVectors(drained, replicates: 1);
@@ -73,17 +72,17 @@ public sealed class RunActivationRecoveryTests : IDisposable
         await TrainReplicate(reference, 1, TimeSpan.Zero);
 
         var home = await Home("crashed");
-        var first = await Claim(home, 0);
+        var first = await Start(home, 0);
         // The checkpoint of step 15 reports row 10, then its save dies (the process would be gone).
         var crashing = new CrashingCheckpoints(new BlobRunStore(home.Blobs, first.Run), crashAtStep: 15);
         var crash = Assert.Throws<IOException>(() => Activate(home, first, CancellationToken.None, TimeSpan.Zero, store: crashing));
         Assert.Equal(CrashingCheckpoints.Message, crash.Message);
         var reportedBeforeTheCrash = await ReportedSteps(home, 0);
         Assert.Equal([0, 5, 10], reportedBeforeTheCrash);
-        Assert.True(await home.Ledger.ReleaseAsync(first.Lease));
+        Assert.Equal(10, first.Fence.CheckpointStep); // the last saved checkpoint
 
-        var second = await Claim(home, 0);
-        Assert.Equal((10, 2), (second.CheckpointStep, second.Attempt)); // the last saved checkpoint
+        var second = await Start(home, 0);
+        Assert.Equal(2, second.Attempt);
         Assert.NotNull(Activate(home, second, CancellationToken.None, TimeSpan.Zero).Curves);
         await TrainReplicate(home, 1, TimeSpan.Zero);
 
@@ -102,10 +101,9 @@ public sealed class RunActivationRecoveryTests : IDisposable
     public async Task Stored_curves_that_are_torn_are_ignored_with_a_warning_and_the_run_retrains_to_identical_curves(string damage)
     {
         var home = await Home("h");
-        var first = await Claim(home, 0);
-        // The activation stores its curves, then dies before the ledger hears the run completed.
-        var dying = new DyingLease(new LedgerRunLease(home.Ledger, first.Lease, CancellationToken.None));
-        Assert.Throws<IOException>(() => Activate(home, first, CancellationToken.None, Never, lease: dying));
+        var first = await Start(home, 0);
+        // The activation stores its curves, then dies before its grain records the run completed.
+        Assert.Throws<IOException>(() => Activate(home, first with { Through = new DyingFence(first.Fence) }, CancellationToken.None, Never));
         var key = BlobKeys.Curves(first.Run);
         var expected = Curves(home, 0);
         var torn = damage switch
@@ -119,10 +117,9 @@ public sealed class RunActivationRecoveryTests : IDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(damage)),
         };
         await home.Blobs.PutAsync(key, Encoding.UTF8.GetBytes(torn));
-        Assert.True(await home.Ledger.ReleaseAsync(first.Lease));
 
         var warnings = new List<string>();
-        var second = await Claim(home, 0);
+        var second = await Start(home, 0);
         var outcome = Activate(home, second, CancellationToken.None, Never, warn: warnings.Add);
 
         Assert.False(outcome.WasAlreadyDone); // trained again, not taken from the store
@@ -136,12 +133,11 @@ public sealed class RunActivationRecoveryTests : IDisposable
     public async Task Whole_stored_curves_are_taken_as_they_are()
     {
         var home = await Home("h");
-        var first = await Claim(home, 0);
-        Assert.Throws<IOException>(() => Activate(home, first, CancellationToken.None, Never, lease: new DyingLease(new LedgerRunLease(home.Ledger, first.Lease, CancellationToken.None))));
-        Assert.True(await home.Ledger.ReleaseAsync(first.Lease));
+        var first = await Start(home, 0);
+        Assert.Throws<IOException>(() => Activate(home, first with { Through = new DyingFence(first.Fence) }, CancellationToken.None, Never));
         var warnings = new List<string>();
 
-        var outcome = Activate(home, await Claim(home, 0), CancellationToken.None, Never, warn: warnings.Add);
+        var outcome = Activate(home, await Start(home, 0), CancellationToken.None, Never, warn: warnings.Add);
 
         Assert.True(outcome.WasAlreadyDone);
         Assert.Empty(warnings);
@@ -164,33 +160,37 @@ public sealed class RunActivationRecoveryTests : IDisposable
         return await Task.FromResult(home);
     }
 
-    /// <summary>Claims replicate <paramref name="replicate"/> of point 0 (claims come in replicate order).</summary>
-    private static async Task<RunClaim> Claim(TestHome home, int replicate)
+    /// <summary>One activation of a run: its start as the catalog counted it, and its fence.</summary>
+    private sealed record Started(RunId Run, int Attempt, CatalogFence Fence)
     {
-        var claim = (await home.Ledger.ClaimRunsAsync("a", 1, LeaseDuration)).Single();
-        Assert.Equal(replicate, claim.Run.Replicate);
-        return claim;
+        // The fence the activation writes through (a wrapper, e.g. one that dies, may stand in for it).
+        public IRunFence Through { get; init; } = Fence;
+    }
+
+    /// <summary>Starts replicate <paramref name="replicate"/> of point 0 as its RunGrain does (the catalog counts the start).</summary>
+    private static async Task<Started> Start(TestHome home, int replicate)
+    {
+        var run = new RunId("s", 0, replicate);
+        return new Started(run, await home.Ledger.StartRunAsync(run, "a"), new CatalogFence(home.Ledger, run));
     }
 
     private async Task<string> TrainReplicate(TestHome home, int replicate, TimeSpan? interval = null)
     {
-        var claim = await Claim(home, replicate);
-        Assert.NotNull(Activate(home, claim, CancellationToken.None, interval ?? TimeSpan.Zero).Curves);
+        Assert.NotNull(Activate(home, await Start(home, replicate), CancellationToken.None, interval ?? TimeSpan.Zero).Curves);
         return Curves(home, replicate);
     }
 
-    private static RunOutcome Activate(TestHome home, RunClaim claim, CancellationToken drain, TimeSpan interval,
-        IRunStore? store = null, IRunLease? lease = null, Action<int>? progress = null, Action<string>? warn = null)
+    private static RunOutcome Activate(TestHome home, Started started, CancellationToken drain, TimeSpan interval,
+        IRunStore? store = null, Action<int>? progress = null, Action<string>? warn = null)
     {
-        var spec = home.Sweep.Points[claim.Run.Point].Spec;
+        var spec = home.Sweep.Points[started.Run.Point].Spec;
         var data = DataPlan.For(spec);
         using var test = TensorData.Upload(data.Test, spec.Model.Precision, "cpu");
-        var grain = new RunActivation(claim.Run, spec, "cpu", store ?? new BlobRunStore(home.Blobs, claim.Run, warn),
-            lease ?? new LedgerRunLease(home.Ledger, claim.Lease, CancellationToken.None))
+        var grain = new RunActivation(started.Run, spec, "cpu", store ?? new BlobRunStore(home.Blobs, started.Run, warn), started.Through)
         {
             Progress = progress,
             CheckpointMinInterval = interval,
-            FirstActivation = claim.Attempt == 1,
+            FirstActivation = started.Attempt == 1,
             Warn = warn,
         };
         return grain.Activate(data, test, drain);
@@ -239,11 +239,11 @@ public sealed class RunActivationRecoveryTests : IDisposable
     private static async Task<string[]> AggregateAll(TestHome home)
     {
         var results = new List<string>();
-        foreach (var claim in (await home.Ledger.ClaimAggregatesAsync("a", Recorded.Length, LeaseDuration)).OrderBy(c => c.Aggregate.Step))
+        foreach (var aggregate in (await home.Ledger.ListPendingAggregatesAsync("s")).OrderBy(a => a.Step))
         {
-            var result = new AggregateReduction(claim.Aggregate, home.Sweep.Points[0].Spec, new LedgerAggregateStore(home.Ledger, home.Blobs, claim.Aggregate, claim.Lease)).Activate();
-            results.Add(result!.Format());
-            results.Add(Convert.ToHexString((await home.Blobs.GetAsync(BlobKeys.Aggregate(claim.Aggregate)))!.Content));
+            var result = new AggregateReduction(aggregate, home.Sweep.Points[0].Spec, new LedgerAggregateStore(home.Ledger, home.Blobs, aggregate)).Activate();
+            results.Add(result.Format());
+            results.Add(Convert.ToHexString((await home.Blobs.GetAsync(BlobKeys.Aggregate(aggregate)))!.Content));
         }
         Assert.Equal(2 * Recorded.Length, results.Count);
         return [.. results];
@@ -277,8 +277,8 @@ public sealed class RunActivationRecoveryTests : IDisposable
         public void WriteFailure(string reason) => inner.WriteFailure(reason);
     }
 
-    /// <summary>The run's lease, whose holder dies when it would tell the ledger the run completed.</summary>
-    private sealed class DyingLease(IRunLease inner) : IRunLease
+    /// <summary>The run's fence, whose activation dies when it would record the run completed.</summary>
+    private sealed class DyingFence(IRunFence inner) : IRunFence
     {
         public CancellationToken Lost => inner.Lost;
 
@@ -286,7 +286,7 @@ public sealed class RunActivationRecoveryTests : IDisposable
 
         public bool RecordCheckpoint(int step) => inner.RecordCheckpoint(step);
 
-        public bool Complete() => throw new IOException("simulated crash before the run's completion reached the ledger");
+        public bool Complete() => throw new IOException("simulated crash before the run's completion was recorded");
 
         public bool Fail(string reason) => inner.Fail(reason);
     }

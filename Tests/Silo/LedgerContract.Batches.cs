@@ -3,7 +3,10 @@ using OrleansSweeps.Silo.Ledger;
 
 namespace OrleansSweeps.Tests.Silo;
 
-/// <summary>Reports sent together (a run's steps finished since its last report), and what a claim says about earlier activations.</summary>
+/// <summary>
+/// Reports sent together (a run's steps finished since its last report), exactly once per (run, step): runs are
+/// deterministic, so a report sent again (a retried call, a resumed or stale activation) carries the same bytes.
+/// </summary>
 public abstract partial class LedgerContract
 {
     [Fact]
@@ -11,13 +14,13 @@ public abstract partial class LedgerContract
     {
         await using var ledger = Open();
         await ledger.RegisterSweepAsync(Sweep("s", 1, 2));
-        var runs = await ledger.ClaimRunsAsync("a", 2, LeaseDuration);
+        var (r0, r1) = (new RunId("s", 0, 0), new RunId("s", 0, 1));
 
-        Assert.True(await ledger.ReportStepsAsync(runs[0].Lease, [new(0, "r0 s0"), new(10, "r0 s10")]));
+        Assert.Empty(await ledger.RecordReportsAsync(r0, [new(0, "r0 s0"), new(10, "r0 s10")]));
         Assert.Equal(0, (await ledger.GetSweepStatusAsync("s"))!.Aggregates.Ready);
-        // A repeat of a step keeps the first payload; the new step in the same batch is recorded.
-        Assert.True(await ledger.ReportStepsAsync(runs[1].Lease, [new(0, "r1 s0")]));
-        Assert.True(await ledger.ReportStepsAsync(runs[1].Lease, [new(0, "r1 s0 again"), new(10, "r1 s10")]));
+        // An identical repeat of a step changes nothing; the new step in the same batch is recorded.
+        Assert.Equal([new AggregateId("s", 0, 0)], await ledger.RecordReportsAsync(r1, [new(0, "r1 s0")]));
+        Assert.Equal([new AggregateId("s", 0, 10)], await ledger.RecordReportsAsync(r1, [new(0, "r1 s0"), new(10, "r1 s10")]));
 
         Assert.Equal(2, (await ledger.GetSweepStatusAsync("s"))!.Aggregates.Ready);
         Assert.Equal(["r0 s0", "r1 s0"], (await ledger.ReadReportsAsync(new AggregateId("s", 0, 0))).Select(r => r.Payload));
@@ -25,48 +28,33 @@ public abstract partial class LedgerContract
     }
 
     [Fact]
-    public async Task A_stale_holders_batch_is_refused_whole()
+    public async Task A_repeat_with_other_bytes_is_a_conflict_and_its_batch_records_nothing()
     {
         await using var ledger = Open();
         await ledger.RegisterSweepAsync(Sweep("s", 1, 1));
-        var stale = (await ledger.ClaimRunsAsync("a", 1, LeaseDuration)).Single();
-        Clock.Advance(LeaseDuration);
-        var current = (await ledger.ClaimRunsAsync("b", 1, LeaseDuration)).Single();
+        var run = new RunId("s", 0, 0);
+        await ledger.RecordReportsAsync(run, [new(5, "first")]);
 
-        Assert.False(await ledger.ReportStepsAsync(stale.Lease, [new(0, "stale"), new(10, "stale")]));
-        Assert.Equal(0, (await ledger.GetSweepStatusAsync("s"))!.Aggregates.Ready);
-        Assert.True(await ledger.ReportStepsAsync(current.Lease, [new(0, "current")]));
-        Assert.Equal(["current"], (await ledger.ReadReportsAsync(new AggregateId("s", 0, 0))).Select(r => r.Payload));
+        var error = await Assert.ThrowsAsync<ReportConflictException>(() => ledger.RecordReportsAsync(run, [new(6, "next"), new(5, "other")]));
+
+        Assert.Contains("s/p0000/r000", error.Message, StringComparison.Ordinal);
+        Assert.Equal([new StepReport(0, 5, "first")], await ledger.ReadReportsAsync(new AggregateId("s", 0, 5)));
+        Assert.Empty(await ledger.ReadReportsAsync(new AggregateId("s", 0, 6)));
+        Assert.Equal(new AggregateCounts(1, 0), (await ledger.GetSweepStatusAsync("s"))!.Aggregates);
     }
 
     [Fact]
-    public async Task Attempt_one_is_a_runs_first_claim_and_every_later_claim_counts()
+    public async Task Every_start_of_a_run_is_counted()
     {
-        // Silos skip looking for stored checkpoints and outcomes when the attempt is 1.
+        // A run is started again after a drain, or elsewhere after its silo died.
         await using var ledger = Open();
         await ledger.RegisterSweepAsync(Sweep("s", 1, 1));
-        var first = (await ledger.ClaimRunsAsync("a", 1, LeaseDuration)).Single();
-        Assert.True(await ledger.ReleaseAsync(first.Lease));
-        var second = (await ledger.ClaimRunsAsync("a", 1, LeaseDuration)).Single();
-        Clock.Advance(LeaseDuration);
-        var third = (await ledger.ClaimRunsAsync("b", 1, LeaseDuration)).Single();
+        var run = new RunId("s", 0, 0);
 
-        Assert.Equal([1, 2, 3], new[] { first.Attempt, second.Attempt, third.Attempt });
-    }
-
-    [Fact]
-    public async Task A_silo_serving_one_device_kind_claims_only_the_runs_that_need_it()
-    {
-        await using var ledger = Open();
-        await ledger.RegisterSweepAsync(new SweepDefinition("s", "name: s",
-            [new PointDefinition(0, "cpu point", 2, DeviceKind.Cpu), new PointDefinition(1, "gpu point", 2, DeviceKind.Cuda)]));
-
-        var gpu = await ledger.ClaimRunsAsync("gpu", 5, LeaseDuration, DeviceKind.Cuda);
-        var cpu = await ledger.ClaimRunsAsync("cpu", 5, LeaseDuration, DeviceKind.Cpu);
-
-        Assert.Equal([1, 1], gpu.Select(c => c.Run.Point));
-        Assert.Equal([0, 0], cpu.Select(c => c.Run.Point));
-        Assert.Empty(await ledger.ClaimRunsAsync("any", 5, LeaseDuration, null));
+        Assert.Equal(1, await ledger.StartRunAsync(run, "a"));
+        await ledger.StopRunAsync(run);
+        Assert.Equal(2, await ledger.StartRunAsync(run, "a"));
+        Assert.Equal(3, await ledger.StartRunAsync(run, "b"));
         Assert.Equal("cuda", DeviceKind.Of("cuda:3"));
         Assert.Equal("cpu", DeviceKind.Of("cpu"));
     }

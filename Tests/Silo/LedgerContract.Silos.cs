@@ -27,6 +27,52 @@ public abstract partial class LedgerContract
         Assert.Empty(await ledger.ListSiloSlotsAsync());
     }
 
+    /// <summary>The columns of <paramref name="table"/> as stored, read past the adapter; empty when there is no such table.</summary>
+    protected abstract IReadOnlyList<string> StoredColumns(string table);
+
+    /// <summary>An insert of one report into a store at schema version 3 (PostgreSQL's then had the lease's token).</summary>
+    protected abstract string ReportAtVersion3(int replicate, int step, string payload);
+
+    [Fact]
+    public async Task A_version_3_store_of_the_pre_Orleans_host_opens_with_its_sweeps_runs_reports_and_aggregates_intact()
+    {
+        // A home or cluster ledger last written by the pre-Orleans host: a run completed, one held by a lease (its
+        // checkpoint recorded), their reports, one aggregate completed and one claimed, a silo's heartbeat.
+        WriteStoreAt(3, $"""
+            INSERT INTO sweeps VALUES ('old', 'x', 'active', 0);
+            INSERT INTO points (sweep, point, parameters, replicates) VALUES ('old', 0, 'lr=1', 2);
+            INSERT INTO runs (sweep, point, replicate, state, attempts, checkpoint_step, finished_at)
+              VALUES ('old', 0, 0, 'completed', 1, 20, 9), ('old', 0, 1, 'running', 2, 10, NULL);
+            {ReportAtVersion3(0, 0, "r0 s0")} {ReportAtVersion3(1, 0, "r1 s0")} {ReportAtVersion3(0, 10, "r0 s10")} {ReportAtVersion3(1, 10, "r1 s10")}
+            INSERT INTO aggregates (sweep, point, step, state, result, ready_at, completed_at)
+              VALUES ('old', 0, 0, 'completed', 'osgr=1', 1, 2), ('old', 0, 10, 'running', NULL, 3, NULL);
+            INSERT INTO leases VALUES ('old', 'run', 0, 1, 'silo-a', 4, 99), ('old', 'aggregate', 0, 10, 'silo-a', 1, 99);
+            INSERT INTO silos VALUES ('silo-a', 2, 'alive', 0, 5);
+            """);
+        await using var ledger = Open();
+
+        Assert.Empty(StoredColumns("leases"));
+        Assert.Empty(StoredColumns("silos"));
+        Assert.DoesNotContain("checkpoint_step", StoredColumns("runs"));
+        var status = (await ledger.GetSweepStatusAsync("old"))!;
+        Assert.Equal(new RunCounts(0, 1, 1, 0), status.Runs);
+        // The claimed aggregate has its reports and no result: it is ready to be computed again.
+        Assert.Equal(new AggregateCounts(1, 1), status.Aggregates);
+        Assert.Equal([new AggregateId("old", 0, 10)], await ledger.ListPendingAggregatesAsync("old"));
+        Assert.Equal("osgr=1", await ledger.ReadAggregateResultAsync(new AggregateId("old", 0, 0)));
+        Assert.Equal(["r0 s10", "r1 s10"], (await ledger.ReadReportsAsync(new AggregateId("old", 0, 10))).Select(r => r.Payload));
+        Assert.Equal([new RunningRun(new RunId("old", 0, 1), null)], await ledger.ListRunningAsync());
+        Assert.Equal([new RunId("old", 0, 1)], await ledger.ListUnfinishedRunsAsync("old"));
+
+        // The catalog goes on from there.
+        Assert.Equal(3, await ledger.StartRunAsync(new RunId("old", 0, 1), "b"));
+        Assert.Empty(await ledger.RecordReportsAsync(new RunId("old", 0, 1), [new(10, "r1 s10"), new(20, "r1 s20")]));
+        await ledger.RecordAggregateAsync(new AggregateId("old", 0, 10), "osgr=2");
+        await ledger.EndRunAsync(new RunId("old", 0, 1), null);
+        Assert.Equal(new SweepStatus("old", "x", SweepState.Active, 1, DateTimeOffset.UnixEpoch, new RunCounts(0, 0, 2, 0), new AggregateCounts(0, 2)),
+            await ledger.GetSweepStatusAsync("old"));
+    }
+
     [Fact]
     public async Task A_started_run_names_its_silo_until_it_stops_ends_or_is_queued_again()
     {

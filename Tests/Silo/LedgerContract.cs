@@ -1,3 +1,4 @@
+using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Silo.Ledger;
 using OrleansSweeps.Tests.TestSupport;
 
@@ -9,8 +10,6 @@ namespace OrleansSweeps.Tests.Silo;
 /// </summary>
 public abstract partial class LedgerContract
 {
-    protected static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);
-
     protected ManualClock Clock { get; } = new();
 
     /// <summary>Opens a new instance (its own connections) on this test's store, migrating it as needed.</summary>
@@ -80,33 +79,31 @@ public abstract partial class LedgerContract
     {
         await using var ledger = Open();
         await ledger.RegisterSweepAsync(Sweep("s", 2, 3));
-        var claims = await ledger.ClaimRunsAsync("a", 3, LeaseDuration);
-        Assert.True(await ledger.CompleteRunAsync(claims[0].Lease));
-        Assert.True(await ledger.FailRunAsync(claims[1].Lease, "diverged"));
+        foreach (var r in new[] { 0, 1, 2 }) await ledger.StartRunAsync(new RunId("s", 0, r), "a");
+        await ledger.EndRunAsync(new RunId("s", 0, 0), null);
+        await ledger.EndRunAsync(new RunId("s", 0, 1), "diverged");
 
         var status = (await ledger.GetSweepStatusAsync("s"))!;
         Assert.Equal(new RunCounts(Queued: 3, Running: 1, Completed: 1, Failed: 1), status.Runs);
         Assert.Equal(2, status.Points);
         Assert.False(status.RunsFinished);
         Assert.Null(await ledger.GetSweepStatusAsync("unknown"));
+        Assert.Equal([new RunId("s", 0, 2), new RunId("s", 1, 0), new RunId("s", 1, 1), new RunId("s", 1, 2)], await ledger.ListUnfinishedRunsAsync("s"));
     }
 
     [Fact]
-    public async Task Cancel_stops_claims_and_holders_hear_it_on_renewal()
+    public async Task Cancel_marks_the_sweep_cancelled_and_registering_it_again_resumes_it()
     {
         await using var ledger = Open();
         await ledger.RegisterSweepAsync(Sweep("s", 1, 3));
-        var held = (await ledger.ClaimRunsAsync("a", 1, LeaseDuration)).Single();
 
         Assert.True(await ledger.CancelSweepAsync("s"));
-        Assert.Empty(await ledger.ClaimRunsAsync("b", 5, LeaseDuration));
-        Assert.Equal(RenewalOutcome.SweepCancelled, await ledger.RenewAsync(held.Lease, LeaseDuration));
-        Assert.True(await ledger.ReleaseAsync(held.Lease));
         Assert.Equal(SweepState.Cancelled, (await ledger.GetSweepStatusAsync("s"))!.State);
         Assert.False(await ledger.CancelSweepAsync("unknown"));
 
-        // Registering the same spec again resumes it.
+        // Registering the same spec again resumes it, its runs as they were.
         Assert.False(await ledger.RegisterSweepAsync(Sweep("s", 1, 3)));
-        Assert.Equal(3, (await ledger.ClaimRunsAsync("b", 5, LeaseDuration)).Count);
+        Assert.Equal(SweepState.Active, (await ledger.GetSweepStatusAsync("s"))!.State);
+        Assert.Equal(3, (await ledger.ListUnfinishedRunsAsync("s")).Count);
     }
 }

@@ -124,9 +124,14 @@ public sealed class OrleansSlotsTests
             {
             }
 
-            public void RunFinished(RunId id, RunOutcome outcome)
+            /// <summary>The training is over here: the run concludes after its slot is free (RunFinished comes later).</summary>
+            public void RunTrained(RunId id)
             {
                 if (trace._training.TryRemove(id, out var started)) trace._ended.Enqueue((silo, id, started.Start, Stopwatch.GetTimestamp()));
+            }
+
+            public void RunFinished(RunId id, RunOutcome outcome)
+            {
             }
         }
     }

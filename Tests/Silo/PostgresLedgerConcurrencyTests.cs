@@ -6,12 +6,10 @@ using OrleansSweeps.Tests.TestSupport;
 
 namespace OrleansSweeps.Tests.Silo;
 
-/// <summary>Many silos on one database at once: claims never overlap, and the M-th report is never missed.</summary>
+/// <summary>Many silos on one database at once: the M-th report of a (point, step) is never missed nor counted twice.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresLedgerConcurrencyTests(PostgresServer server)
 {
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(5);
-
     private static SweepDefinition Sweep(int points, int replicates) =>
         new("s", "name: s", Enumerable.Range(0, points).Select(p => new PointDefinition(p, $"lr={p}", replicates)).ToArray());
 
@@ -24,47 +22,25 @@ public sealed class PostgresLedgerConcurrencyTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task Eight_claimers_on_eight_instances_claim_each_of_500_runs_exactly_once()
-    {
-        var ledgers = await OpenMany(8);
-        await ledgers[0].RegisterSweepAsync(Sweep(100, 5));
-        var claimed = new ConcurrentBag<(string Owner, RunId Run)>();
-
-        await Task.WhenAll(ledgers.Select((ledger, worker) => Task.Run(async () =>
-        {
-            var owner = $"silo-{worker}";
-            while (await ledger.ClaimRunsAsync(owner, 4, LeaseDuration) is { Count: > 0 } claims)
-                foreach (var claim in claims) claimed.Add((owner, claim.Run));
-        })));
-
-        var expected = Enumerable.Range(0, 100).SelectMany(p => Enumerable.Range(0, 5).Select(r => new RunId("s", p, r))).ToHashSet();
-        Assert.Equal(500, claimed.Count);
-        Assert.True(expected.SetEquals(claimed.Select(c => c.Run)));
-        Assert.True(claimed.Select(c => c.Owner).Distinct().Count() > 1, "the claims were spread over more than one claimer");
-        Assert.Equal(new RunCounts(0, 500, 0, 0), (await ledgers[0].GetSweepStatusAsync("s"))!.Runs);
-        Assert.All(ledgers, l => Assert.Equal(0, l.Retries)); // SKIP LOCKED: no claimer waited on another, none deadlocked
-        foreach (var ledger in ledgers) await ledger.DisposeAsync();
-    }
-
-    [Fact]
     public async Task Replicates_reporting_at_once_from_separate_instances_make_each_aggregate_ready_exactly_once()
     {
         const int Points = 30, Replicates = 4, Steps = 3;
         var ledgers = await OpenMany(8);
         await ledgers[0].RegisterSweepAsync(Sweep(Points, Replicates));
-        var claims = await ledgers[0].ClaimRunsAsync("a", Points * Replicates, LeaseDuration);
+        var runs = Enumerable.Range(0, Points).SelectMany(p => Enumerable.Range(0, Replicates).Select(r => new RunId("s", p, r))).ToArray();
         // Every report of one (point, step) is in flight at the same moment, each through another instance.
-        var reports = claims.SelectMany(c => Enumerable.Range(0, Steps).Select(step => (c.Lease, Step: step)))
-            .OrderBy(r => r.Step).ThenBy(r => r.Lease.Resource.Point).ToArray();
+        var reports = runs.SelectMany(run => Enumerable.Range(0, Steps).Select(step => (Run: run, Step: step)))
+            .OrderBy(r => r.Step).ThenBy(r => r.Run.Point).ToArray();
 
-        var outcomes = await Task.WhenAll(reports.Select((r, i) => Task.Run(() =>
-            ledgers[i % ledgers.Length].ReportStepAsync(r.Lease, r.Step, $"{r.Lease.Resource}@{r.Step}"))));
+        var readied = await Task.WhenAll(reports.Select((r, i) => Task.Run(() =>
+            ledgers[i % ledgers.Length].RecordReportsAsync(r.Run, [new StepPayload(r.Step, $"{r.Run}@{r.Step}")]))));
 
-        Assert.All(outcomes, o => Assert.Equal(ReportOutcome.Recorded, o));
-        Assert.Equal(new AggregateCounts(Points * Steps, 0, 0), (await ledgers[0].GetSweepStatusAsync("s"))!.Aggregates);
-        var aggregates = await ledgers[1].ClaimAggregatesAsync("b", 1000, LeaseDuration);
-        Assert.Equal(Points * Steps, aggregates.Select(a => a.Aggregate).Distinct().Count());
-        Assert.All(aggregates, a => Assert.Equal(Replicates, a.Replicates));
+        // Each aggregate was made ready by exactly one of its M reports (the one its grain is then told of).
+        var ready = readied.SelectMany(a => a).ToArray();
+        Assert.Equal(Points * Steps, ready.Length);
+        Assert.Equal(Points * Steps, ready.Distinct().Count());
+        Assert.Equal(new AggregateCounts(Points * Steps, 0), (await ledgers[0].GetSweepStatusAsync("s"))!.Aggregates);
+        Assert.All(ready, a => Assert.Equal(Replicates, ledgers[1].ReadReportsAsync(a).Result.Count));
         Assert.All(ledgers, l => Assert.Equal(0, l.Retries)); // no deadlock between reports of one point
         foreach (var ledger in ledgers) await ledger.DisposeAsync();
     }

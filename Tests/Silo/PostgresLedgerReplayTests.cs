@@ -7,12 +7,11 @@ namespace OrleansSweeps.Tests.Silo;
 
 /// <summary>
 /// A commit that reached the server but whose acknowledgement was lost: the operation is retried over its own
-/// committed work and must answer as the first attempt would have, changing nothing twice.
+/// committed work and must change nothing twice (every catalog write is idempotent).
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresLedgerReplayTests(PostgresServer server)
 {
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);
     private readonly ManualClock _clock = new();
 
     private static SweepDefinition Sweep(int points, int replicates) =>
@@ -28,27 +27,26 @@ public sealed class PostgresLedgerReplayTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task Run_operations_answer_as_their_first_attempt_would_have()
+    public async Task Run_operations_replayed_over_their_own_commit_change_nothing_twice()
     {
         await using var ledger = await Open();
         LoseNextAcknowledgement(ledger);
         Assert.True(await ledger.RegisterSweepAsync(Sweep(1, 3)));
-        var claims = await ledger.ClaimRunsAsync("a", 3, LeaseDuration);
+        var runs = Enumerable.Range(0, 3).Select(r => new RunId("s", 0, r)).ToArray();
 
         LoseNextAcknowledgement(ledger);
-        Assert.Equal(ReportOutcome.Recorded, await ledger.ReportStepAsync(claims[0].Lease, 5, "first"));
-        Assert.Equal(ReportOutcome.AlreadyRecorded, await ledger.ReportStepAsync(claims[0].Lease, 5, "repeat"));
+        await ledger.StartRunAsync(runs[0], "a");
         LoseNextAcknowledgement(ledger);
-        Assert.True(await ledger.RecordCheckpointAsync(claims[0].Lease, 5));
+        await ledger.RecordReportsAsync(runs[0], [new(5, "first")]);
+        await ledger.RecordReportsAsync(runs[0], [new(5, "first")]);
         LoseNextAcknowledgement(ledger);
-        Assert.True(await ledger.CompleteRunAsync(claims[0].Lease));
-        Assert.False(await ledger.CompleteRunAsync(claims[0].Lease)); // a second completion, not a replay, is refused
+        await ledger.EndRunAsync(runs[0], null);
         LoseNextAcknowledgement(ledger);
-        Assert.True(await ledger.FailRunAsync(claims[1].Lease, "diverged"));
+        await ledger.EndRunAsync(runs[1], "diverged");
         LoseNextAcknowledgement(ledger);
-        Assert.Equal(RenewalOutcome.Renewed, await ledger.RenewAsync(claims[2].Lease, LeaseDuration));
+        await ledger.StartRunAsync(runs[2], "a");
         LoseNextAcknowledgement(ledger);
-        Assert.True(await ledger.ReleaseAsync(claims[2].Lease));
+        await ledger.StopRunAsync(runs[2]);
 
         Assert.Equal(7, ledger.Retries); // one per lost acknowledgement
         Assert.Equal(new RunCounts(1, 0, 1, 1), (await ledger.GetSweepStatusAsync("s"))!.Runs);
@@ -56,34 +54,18 @@ public sealed class PostgresLedgerReplayTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task An_aggregate_completion_answers_as_its_first_attempt_would_have()
+    public async Task An_aggregate_result_replayed_over_its_own_commit_is_stored_once()
     {
         await using var ledger = await Open();
         await ledger.RegisterSweepAsync(Sweep(1, 1));
-        var run = (await ledger.ClaimRunsAsync("a", 1, LeaseDuration)).Single();
-        LoseNextAcknowledgement(ledger);
-        Assert.Equal(ReportOutcome.Recorded, await ledger.ReportStepAsync(run.Lease, 0, "r0"));
-        var aggregate = (await ledger.ClaimAggregatesAsync("a", 5, LeaseDuration)).Single();
+        var aggregate = new AggregateId("s", 0, 0);
+        Assert.Equal([aggregate], await ledger.RecordReportsAsync(new RunId("s", 0, 0), [new(0, "r0")]));
 
         LoseNextAcknowledgement(ledger);
-        Assert.True(await ledger.CompleteAggregateAsync(aggregate.Lease, "osgr=1"));
+        await ledger.RecordAggregateAsync(aggregate, "osgr=1");
 
-        Assert.Equal(new AggregateCounts(0, 0, 1), (await ledger.GetSweepStatusAsync("s"))!.Aggregates);
-        Assert.Equal("osgr=1", await ledger.ReadAggregateResultAsync(aggregate.Aggregate));
-    }
-
-    [Fact]
-    public async Task A_claim_whose_answer_was_lost_leaves_a_lease_that_expires()
-    {
-        await using var ledger = await Open();
-        await ledger.RegisterSweepAsync(Sweep(1, 1));
-
-        LoseNextAcknowledgement(ledger);
-        Assert.Empty(await ledger.ClaimRunsAsync("a", 1, LeaseDuration)); // the retry finds the run taken, by the lost first try
-        _clock.Advance(LeaseDuration);
-        var claim = (await ledger.ClaimRunsAsync("a", 1, LeaseDuration)).Single();
-
-        Assert.Equal(2, claim.Attempt);
-        Assert.Equal(2, claim.Lease.Token);
+        Assert.Equal(1, ledger.Retries);
+        Assert.Equal(new AggregateCounts(0, 1), (await ledger.GetSweepStatusAsync("s"))!.Aggregates);
+        Assert.Equal("osgr=1", await ledger.ReadAggregateResultAsync(aggregate));
     }
 }

@@ -16,28 +16,25 @@ public sealed class PostgresRestartCollection : ICollectionFixture<PostgresServe
 [Collection(PostgresRestartCollection.Name)]
 public sealed class PostgresLedgerRestartTests(PostgresServer server)
 {
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(5);
-
     private static SweepDefinition Sweep(int points, int replicates) =>
         new("s", "name: s", Enumerable.Range(0, points).Select(p => new PointDefinition(p, $"lr={p}", replicates)).ToArray());
 
     [Fact]
-    public async Task A_report_and_a_claim_made_while_PostgreSQL_is_down_succeed_once_it_is_back()
+    public async Task A_report_and_a_start_made_while_PostgreSQL_is_down_succeed_once_it_is_back()
     {
         await using var ledger = await PostgresLedger.OpenAsync(server.ConnectionString(server.CreateDatabase()));
         await ledger.RegisterSweepAsync(Sweep(1, 3));
-        var held = (await ledger.ClaimRunsAsync("a", 1, LeaseDuration)).Single();
+        await ledger.StartRunAsync(new RunId("s", 0, 0), "a");
 
         server.Stop();
-        var report = ledger.ReportStepAsync(held.Lease, 10, "r0");
-        var claim = ledger.ClaimRunsAsync("b", 1, LeaseDuration);
+        var report = ledger.RecordReportsAsync(new RunId("s", 0, 0), [new(10, "r0")]);
+        var start = ledger.StartRunAsync(new RunId("s", 0, 1), "b");
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.False(report.IsCompleted || claim.IsCompleted, "nothing can complete while the server is down");
+        Assert.False(report.IsCompleted || start.IsCompleted, "nothing can complete while the server is down");
         server.Start();
 
-        Assert.Equal(ReportOutcome.Recorded, await report);
-        var taken = Assert.Single(await claim);
-        Assert.NotEqual(held.Run, taken.Run);
+        Assert.Empty(await report);
+        Assert.Equal(1, await start);
         Assert.True(ledger.Retries > 0);
         Assert.Equal([new StepReport(0, 10, "r0")], await ledger.ReadReportsAsync(new AggregateId("s", 0, 10)));
         Assert.Equal(new RunCounts(1, 2, 0, 0), (await ledger.GetSweepStatusAsync("s"))!.Runs);
@@ -49,22 +46,22 @@ public sealed class PostgresLedgerRestartTests(PostgresServer server)
         const int Points = 10, Replicates = 4, MinSteps = 10;
         await using var ledger = await PostgresLedger.OpenAsync(server.ConnectionString(server.CreateDatabase()));
         await ledger.RegisterSweepAsync(Sweep(Points, Replicates));
-        var claims = await ledger.ClaimRunsAsync("a", Points * Replicates, LeaseDuration);
+        var ids = Enumerable.Range(0, Points).SelectMany(p => Enumerable.Range(0, Replicates).Select(r => new RunId("s", p, r))).ToArray();
         var done = 0;
         var restarted = false;
         var underWay = new TaskCompletionSource();
 
         // Every run reports its steps in order, all runs at once, and keeps going until the server is back:
         // when it is killed, reports are in flight (and some commits may be unacknowledged).
-        var runs = claims.Select(c => Task.Run(async () =>
+        var runs = ids.Select(run => Task.Run(async () =>
         {
-            var outcomes = new List<ReportOutcome>();
-            for (var step = 0; step < MinSteps || !Volatile.Read(ref restarted); step++)
+            var steps = 0;
+            for (var step = 0; step < MinSteps || !Volatile.Read(ref restarted); step++, steps++)
             {
-                outcomes.Add(await ledger.ReportStepAsync(c.Lease, step, $"{c.Run}@{step}"));
+                await ledger.RecordReportsAsync(run, [new StepPayload(step, $"{run}@{step}")]);
                 if (Interlocked.Increment(ref done) == Points * Replicates) underWay.SetResult();
             }
-            return (c.Run, Outcomes: outcomes);
+            return (Run: run, Steps: steps);
         })).ToArray();
         await underWay.Task;
         server.Stop("immediate");
@@ -73,11 +70,10 @@ public sealed class PostgresLedgerRestartTests(PostgresServer server)
         Volatile.Write(ref restarted, true);
         var results = await Task.WhenAll(runs);
 
-        Assert.All(results.SelectMany(r => r.Outcomes), o => Assert.Equal(ReportOutcome.Recorded, o));
         var ready = 0;
         foreach (var point in results.GroupBy(r => r.Run.Point))
         {
-            var stepsOf = point.ToDictionary(r => r.Run.Replicate, r => r.Outcomes.Count);
+            var stepsOf = point.ToDictionary(r => r.Run.Replicate, r => r.Steps);
             for (var step = 0; step < stepsOf.Values.Max(); step++)
             {
                 var expected = stepsOf.Where(s => s.Value > step).OrderBy(s => s.Key).Select(s => new StepReport(s.Key, step, $"{new RunId("s", point.Key, s.Key)}@{step}"));
@@ -85,7 +81,7 @@ public sealed class PostgresLedgerRestartTests(PostgresServer server)
             }
             ready += stepsOf.Values.Min();
         }
-        Assert.Equal(new AggregateCounts(ready, 0, 0), (await ledger.GetSweepStatusAsync("s"))!.Aggregates);
+        Assert.Equal(new AggregateCounts(ready, 0), (await ledger.GetSweepStatusAsync("s"))!.Aggregates);
         Assert.True(ledger.Retries > 0);
     }
 }

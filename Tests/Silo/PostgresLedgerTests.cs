@@ -45,6 +45,13 @@ public sealed class PostgresLedgerTests(PostgresServer server) : LedgerContract
     protected override string? StoredSilo(RunId run) =>
         Execute($"SELECT coalesce(silo, '(null)') FROM runs WHERE sweep = '{run.Sweep}' AND point = {run.Point} AND replicate = {run.Replicate}") is { } silo and not "(null)" ? silo : null;
 
+    protected override IReadOnlyList<string> StoredColumns(string table) =>
+        Execute($"SELECT coalesce(string_agg(column_name::text, ',' ORDER BY ordinal_position), '') FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}'")!
+            .Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    protected override string ReportAtVersion3(int replicate, int step, string payload) =>
+        $"INSERT INTO reports VALUES ('old', 0, {step}, {replicate}, '{payload}', 0, 7);";
+
     private string? Execute(string sql)
     {
         using var connection = new NpgsqlConnection(server.ConnectionString(_database) + ";Pooling=false");

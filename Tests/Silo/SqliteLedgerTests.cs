@@ -43,8 +43,33 @@ public sealed class SqliteLedgerTests : LedgerContract, IDisposable
             INSERT INTO runs (sweep, point, replicate, state) VALUES ('old', 0, 0, 'queued');
             """);
         await using var ledger = Open();
-        Assert.Empty(await ledger.ClaimRunsAsync("gpu", 1, LeaseDuration, DeviceKind.Cuda));
-        Assert.Equal(new RunId("old", 0, 0), (await ledger.ClaimRunsAsync("cpu", 1, LeaseDuration, DeviceKind.Cpu)).Single().Run);
+        Assert.Equal([new RunId("old", 0, 0)], await ledger.ListUnfinishedRunsAsync("old"));
+        Assert.Equal("cpu", Query("SELECT device FROM points WHERE sweep = 'old' AND point = 0"));
+    }
+
+    protected override IReadOnlyList<string> StoredColumns(string table)
+    {
+        using var connection = new SqliteConnection($"Data Source={_home.Combine(SqliteLedger.FileName)};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info($t)";
+        command.Parameters.AddWithValue("$t", table);
+        using var reader = command.ExecuteReader();
+        var columns = new List<string>();
+        while (reader.Read()) columns.Add(reader.GetString(0));
+        return columns;
+    }
+
+    protected override string ReportAtVersion3(int replicate, int step, string payload) =>
+        $"INSERT INTO reports VALUES ('old', 0, {step}, {replicate}, '{payload}', 0);";
+
+    private string? Query(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_home.Combine(SqliteLedger.FileName)};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() as string;
     }
 
     protected override void WriteStoreAt(int version, string rows)

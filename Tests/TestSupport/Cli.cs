@@ -37,12 +37,17 @@ public static class Cli
     public static Process StartAs(string? user, string workingDirectory, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "sweeps.dll");
-        var start = new ProcessStartInfo(user is null ? "dotnet" : "runuser") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        // Through env(1), with Ctrl-C's signals at their defaults: a test run started in the background of a shell without
+        // job control (as CI may be) ignores SIGINT and SIGQUIT, its children inherit that, and .NET keeps an inherited
+        // SIG_IGN for them; a SIGINT sent by a test would then do nothing.
+        var start = new ProcessStartInfo("env") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("--default-signal=INT,QUIT");
         if (user is not null)
         {
-            foreach (var a in new[] { "-u", user, "--", "dotnet" }) start.ArgumentList.Add(a);
+            foreach (var a in new[] { "runuser", "-u", user, "--" }) start.ArgumentList.Add(a);
             start.Environment["HOME"] = workingDirectory;
         }
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["COLUMNS"] = "200";
@@ -56,6 +61,19 @@ public static class Cli
         using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>The process's blocked, ignored and caught signal masks (/proc status), to tell why a signal had no effect.</summary>
+    public static string SignalMasks(Process process)
+    {
+        try
+        {
+            return string.Join(" ", File.ReadLines($"/proc/{process.Id}/status").Where(l => l.StartsWith("Sig", StringComparison.Ordinal) || l.StartsWith("ShdPnd", StringComparison.Ordinal)));
+        }
+        catch (IOException e)
+        {
+            return e.Message;
+        }
     }
 
     public static Result Wait(Process process, params string[] args) => Wait(process, TimeSpan.FromMinutes(5), args);
@@ -74,8 +92,14 @@ public static class Cli
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sweeps {string.Join(' ', args)} did not exit within {timeout.TotalMinutes:F0} minutes");
+            process.WaitForExit(TimeSpan.FromSeconds(10));
+            // What the console had printed: how far the sweep got before it stopped moving.
+            throw new TimeoutException($"sweeps {string.Join(' ', args)} did not exit within {timeout.TotalMinutes:F0} minutes; " +
+                $"stderr ends:\n{Tail(stderr)}\nstdout ends:\n{Tail(stdout)}");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    private static string Tail(Task<string> output, int chars = 3000) =>
+        output.Wait(TimeSpan.FromSeconds(5)) ? output.Result[Math.Max(0, output.Result.Length - chars)..] : "(not read)";
 }

@@ -1,6 +1,6 @@
 namespace OrleansSweeps.Tests.TestSupport;
 
-/// <summary>A clock that moves only when a test says so (lease expiry, heartbeats), safe across threads.</summary>
+/// <summary>A clock that moves only when a test says so (ledger timestamps, health windows), safe across threads.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private long _utcTicks = start.UtcTicks;

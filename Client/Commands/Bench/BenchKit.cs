@@ -45,6 +45,15 @@ internal static class BenchKit
 
     public static double Median(IReadOnlyList<double> values) => values.Order().ElementAt(values.Count / 2);
 
+    /// <summary>This console again with <paramref name="args"/>: under <c>dotnet sweeps.dll</c> the process is the dotnet host and needs the dll; the apphost does not.</summary>
+    public static ProcessStartInfo ThisConsole(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(Environment.GetCommandLineArgs()[0]);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return start;
+    }
+
     public static double OnceMs(Action body)
     {
         var clock = Stopwatch.StartNew();

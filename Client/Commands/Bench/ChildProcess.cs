@@ -20,9 +20,7 @@ internal static class ChildProcess
         }
         else
         {
-            start = new ProcessStartInfo(Environment.ProcessPath!);
-            // Under `dotnet sweeps.dll` the process is the dotnet host and needs the dll; the apphost does not.
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(Environment.GetCommandLineArgs()[0]);
+            start = BenchKit.ThisConsole([]);
         }
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;

@@ -1,18 +1,20 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Blobs;
-using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Ledger.Postgres;
 using OrleansSweeps.Silo.Storage;
 
 namespace OrleansSweeps.Client.Commands.Bench;
 
 /// <summary>
-/// <c>sweeps bench cluster --ledger L --blobs B [--runs N] [--silos 3] [--blobs-count 8]</c>: the shared stores'
-/// throughput beside the embedded adapters', in one process: ledger claim + complete of empty runs by
-/// <c>--silos</c> concurrent claimers (each with its own connection pool, as separate silos would have), and
-/// blob put / get of 4 MiB moment vectors. Each adapter works in a fresh sweep (and key prefix) it deletes after.
+/// <c>sweeps bench cluster --ledger postgresql://… --blobs B [--runs 600] [--silos 3] [--slots 1] [--vectors 8] [--kills 5]</c>:
+/// a cluster on the shared stores beside an embedded silo. Runs scheduled and completed per second (<see cref="ClusterThroughput"/>:
+/// one-step runs through <c>--silos</c> in-process silos, and through one embedded silo with as many slots); blob put /
+/// get MB/s of 4 MiB moment vectors on each store; and the time from SIGKILL of a silo to its runs training again
+/// elsewhere (<see cref="ClusterFailover"/>: real <c>sweeps silo</c> processes, median of <c>--kills</c>).
 /// </summary>
 internal static class ClusterBench
 {
@@ -21,32 +23,41 @@ internal static class ClusterBench
     public static Command Create()
     {
         var stores = new StoreOptions();
-        var runs = new Option<int>("--runs") { Description = "Empty runs claimed and completed per adapter", DefaultValueFactory = _ => 600 };
-        var silos = new Option<int>("--silos") { Description = "Concurrent claimers", DefaultValueFactory = _ => 3 };
-        var vectors = new Option<int>("--vectors") { Description = "4 MiB vectors put and got per adapter", DefaultValueFactory = _ => 8 };
-        var command = new Command("cluster", "Ledger claim/complete throughput and blob MB/s of the shared stores beside the embedded ones") { runs, silos, vectors };
+        var runs = new Option<int>("--runs") { Description = "One-step runs scheduled and completed per silo kind", DefaultValueFactory = _ => 600 };
+        var silos = new Option<int>("--silos") { Description = "Silos of the cluster", DefaultValueFactory = _ => 3 };
+        var slots = new Option<int>("--slots") { Description = "Slots of each silo (the embedded silo gets --silos times as many)", DefaultValueFactory = _ => 1 };
+        var vectors = new Option<int>("--vectors") { Description = "4 MiB vectors put and got per store", DefaultValueFactory = _ => 8 };
+        var kills = new Option<int>("--kills") { Description = "Silos SIGKILLed one after another (0: no failover measurement)", DefaultValueFactory = _ => 5 };
+        var command = new Command("cluster", "Runs per second and failover time of a cluster on the shared stores, and blob MB/s beside the embedded stores")
+            { runs, silos, slots, vectors, kills };
         stores.AddTo(command);
-        command.SetAction(parse => ErrorReporting.Run(() =>
-            Run(stores.Read(parse), parse.GetValue(runs), parse.GetValue(silos), parse.GetValue(vectors))));
+        command.SetAction((parse, cancel) => Task.Run(() => ErrorReporting.Run(() => Run(stores.Read(parse), parse.GetValue(runs), parse.GetValue(silos),
+            parse.GetValue(slots), parse.GetValue(vectors), parse.GetValue(kills), cancel))));
         return command;
     }
 
-    private static int Run(StoreSettings shared, int runs, int silos, int vectors)
+    private static int Run(StoreSettings shared, int runs, int silos, int slots, int vectors, int kills, CancellationToken cancel)
     {
-        if (!shared.Shared) throw new UsageException("bench cluster compares shared stores with the embedded ones: give --ledger and --blobs (scripts/local-cluster.sh start DIR 0 starts a private pair)");
-        if (runs < silos || silos < 1 || vectors < 1) throw new UsageException("--runs must be at least --silos, and --silos and --vectors at least 1");
+        if (!shared.Shared || !PostgresConnectionString.IsPostgres(shared.Ledger ?? ""))
+            throw new UsageException("bench cluster needs a cluster's stores: a PostgreSQL --ledger and --blobs (scripts/local-cluster.sh start DIR 0 starts a private pair)");
+        if (runs < 1 || silos < 1 || slots < 1 || vectors < 1 || kills < 0) throw new UsageException("--runs, --silos, --slots and --vectors must be at least 1, --kills at least 0");
+        NativeRuntime.SetThreads(1);
         var home = Path.Combine(Path.GetTempPath(), $"sweeps-bench-{Guid.NewGuid():N}");
         try
         {
-            var embedded = new StoreSettings(home, null, null);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{runs} empty runs claimed and completed by {silos} claimers; {vectors} vectors of {VectorBytes >> 20} MiB"));
-            Console.WriteLine("  adapter                        claim+complete/s   put MB/s   get MB/s");
-            var local = Measure(embedded, runs, silos, vectors);
-            var cluster = Measure(shared, runs, silos, vectors);
-            Print("embedded (SQLite + files)", local);
-            Print("shared", cluster);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  shared / embedded: ledger {cluster.RunsPerSecond / local.RunsPerSecond:F2}×, put {cluster.PutMBs / local.PutMBs:F2}×, get {cluster.GetMBs / local.GetMBs:F2}×"));
+                $"{runs} one-step runs through {silos} silos of {slots} slot(s) and through one embedded silo of {silos * slots}; {vectors} vectors of {VectorBytes >> 20} MiB"));
+            Console.WriteLine("  stores                         runs/s   put MB/s   get MB/s");
+            // Blobs first, on stores nothing has written to yet.
+            var localBlobs = Measure(new StoreSettings(home, null, null), vectors);
+            var sharedBlobs = Measure(shared, vectors);
+            var local = Blocking.Wait(ClusterThroughput.EmbeddedAsync(home, runs, silos * slots, cancel));
+            var cluster = Blocking.Wait(ClusterThroughput.SharedAsync(shared, runs, silos, slots, cancel));
+            Print("embedded (SQLite + files)", local, localBlobs);
+            Print("cluster", cluster, sharedBlobs);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  cluster / embedded: runs {cluster / local:F2}×, put {sharedBlobs.Put / localBlobs.Put:F2}×, get {sharedBlobs.Get / localBlobs.Get:F2}×"));
+            if (kills > 0) Failover(shared, silos, kills, cancel);
             return ExitCodes.Ok;
         }
         finally
@@ -55,43 +66,33 @@ internal static class ClusterBench
         }
     }
 
-    private sealed record Figures(string Stores, double RunsPerSecond, double PutMBs, double GetMBs);
+    private static void Failover(StoreSettings shared, int silos, int kills, CancellationToken cancel)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SIGKILL of a `sweeps silo` process of {silos}, to its runs training again elsewhere:"));
+        var measured = Blocking.Wait(ClusterFailover.MeasureAsync(shared, silos, kills, kill => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {kill.Silo} ({kill.Runs} run(s)): {kill.Failover.TotalSeconds:F2} s")), cancel));
+        var seconds = measured.Select(k => k.Failover.TotalSeconds).Order().ToArray();
+        var median = seconds.Length % 2 == 1 ? seconds[seconds.Length / 2] : (seconds[seconds.Length / 2 - 1] + seconds[seconds.Length / 2]) / 2;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median of {seconds.Length} kills: {median:F2} s (fastest {seconds[0]:F2} s, slowest {seconds[^1]:F2} s)"));
+    }
 
-    private static void Print(string label, Figures f) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  {label,-30} {f.RunsPerSecond,16:F0} {f.PutMBs,10:F1} {f.GetMBs,10:F1}   ({f.Stores})"));
+    private sealed record BlobFigures(string Stores, double Put, double Get);
 
-    private static Figures Measure(StoreSettings settings, int runs, int silos, int vectors)
+    private static void Print(string label, double runsPerSecond, BlobFigures blobs) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  {label,-30} {runsPerSecond,6:F0} {blobs.Put,10:F1} {blobs.Get,10:F1}   ({blobs.Stores})"));
+
+    private static BlobFigures Measure(StoreSettings settings, int vectors)
     {
         var sweep = $"bench-{Guid.NewGuid():N}"[..20];
-        var claimers = Enumerable.Range(0, silos).Select(_ => SweepStores.Open(settings, create: true)).ToArray();
+        var stores = SweepStores.Open(settings, create: true);
         try
         {
-            var first = claimers[0];
-            Blocking.Wait(first.Ledger.RegisterSweepAsync(new SweepDefinition(sweep, $"name: {sweep}", [new PointDefinition(0, "empty", runs)])));
-            var clock = Stopwatch.StartNew();
-            var done = Task.WhenAll(claimers.Select((c, i) => Task.Run(() => ClaimUntilEmpty(c.Ledger, $"{sweep}-silo{i}")))).GetAwaiter().GetResult().Sum();
-            var ledgerSeconds = clock.Elapsed.TotalSeconds;
-            if (done != runs) throw new InvalidOperationException($"bench: {done} of {runs} runs completed");
-            Blocking.Wait(first.Ledger.CancelSweepAsync(sweep));
-            var (put, get) = Blobs(first.Blobs, sweep, vectors);
-            return new Figures(first.Description, runs / ledgerSeconds, put, get);
+            var (put, get) = Blobs(stores.Blobs, sweep, vectors);
+            return new BlobFigures(stores.Description, put, get);
         }
         finally
         {
-            foreach (var c in claimers) Blocking.Wait(c.DisposeAsync().AsTask());
-        }
-    }
-
-    /// <summary>Claims one run at a time and completes it at once, as a silo with one slot and empty runs would.</summary>
-    private static async Task<int> ClaimUntilEmpty(ILedger ledger, string owner)
-    {
-        var completed = 0;
-        while (true)
-        {
-            var claims = await ledger.ClaimRunsAsync(owner, 1, TimeSpan.FromMinutes(1)).ConfigureAwait(false);
-            if (claims.Count == 0) return completed;
-            foreach (var claim in claims)
-                if (await ledger.CompleteRunAsync(claim.Lease).ConfigureAwait(false)) completed++;
+            Blocking.Wait(stores.DisposeAsync().AsTask());
         }
     }
 

@@ -7,21 +7,17 @@ using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
 using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Engine.Training;
-using OrleansSweeps.Grains.Sweeps;
-using OrleansSweeps.Silo.Activation;
-using OrleansSweeps.Silo.Hosting;
-using OrleansSweeps.Silo.Storage;
-using OrleansSweeps.Silo.Telemetry;
+using OrleansSweeps.Silo.Sites;
 
 namespace OrleansSweeps.Client.Commands.Bench;
 
 /// <summary>
-/// <c>sweeps bench sweep [SPEC] [--replicates 100] [--rounds 3]</c>: the orchestration overhead of the actor host
-/// (ledger, leases, reports, checkpoints, blobs, aggregates, results), measured two ways: as wall time of a whole
-/// sweep through one silo slot against the same runs trained directly through the engine, one after another on
-/// the same thread count (the two are separate runs, so the machine's drift between them shows in the ratio);
-/// and within the sweep through the actors, as its wall time less the engine's training time in it
-/// (<see cref="SiloHost.EngineTime"/>), which drift cannot split.
+/// <c>sweeps bench sweep [SPEC] [--replicates 100] [--rounds 3]</c>: the orchestration overhead of the Orleans actors
+/// (grain calls, run states, catalog, reports, checkpoints, blobs, aggregates, results), measured two ways: as wall
+/// time of a whole sweep through an embedded silo of one slot (<see cref="ActorSweep"/>) against the same runs trained
+/// directly through the engine, one after another on the same thread count (the two are separate runs, so the
+/// machine's drift between them shows in the ratio); and within the sweep through the actors, as its wall time less
+/// the engine's training time in it (<see cref="TrainingTimes"/>), which drift cannot split.
 /// </summary>
 internal static partial class SweepBench
 {
@@ -45,35 +41,24 @@ internal static partial class SweepBench
         var text = ReplicatesLine().Replace(File.ReadAllText(specPath), $"replicates: {replicates}", 1);
         var sweep = SpecLoader.Parse(text, specPath);
         NativeRuntime.SetThreads(1);
-        var defaults = new SiloOptions().CheckpointMinInterval;
+        var defaults = new SweepsSiloOptions().CheckpointMinInterval;
         var variants = new (string Label, TimeSpan Interval, double? Target)[]
         {
             ($"through actors (default: periodic checkpoints at least {defaults.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s apart)", defaults, TargetOverhead),
             ($"through actors, a checkpoint every {sweep.Points[0].Spec.CheckpointEvery} updates (--checkpoint-interval 0)", TimeSpan.Zero, null),
         };
-        // Rounds interleave the variants, in reverse order every other round, and keep each one's fastest time: load
-        // on a shared machine drifts. Each round's own ratios are printed too, as a measure of that drift.
-        var direct = double.MaxValue;
-        var actors = new Measurement[variants.Length];
-        for (var round = 0; round < rounds; round++)
+        // The homes are deleted at the end only: ext4 skips recently deleted inodes when it allocates one, and deleting
+        // a home just before the next variant made that variant's blob puts measurably slower (kernel time in find_inode_bit).
+        var homes = Path.Combine(Path.GetTempPath(), $"sweeps-bench-{Guid.NewGuid():N}");
+        double direct;
+        ActorSweep.Measurement[] actors;
+        try
         {
-            var order = Enumerable.Range(-1, variants.Length + 1).ToArray();
-            if (round % 2 == 1) Array.Reverse(order);
-            var times = new double[variants.Length + 1];
-            foreach (var v in order)
-            {
-                if (v < 0)
-                {
-                    times[0] = Time(() => OnOwnThread(() => Direct(sweep)));
-                    direct = Math.Min(direct, times[0]);
-                    continue;
-                }
-                var measured = Actors(sweep, variants[v].Interval);
-                times[v + 1] = measured.Seconds;
-                if (actors[v] is null || measured.Seconds < actors[v].Seconds) actors[v] = measured;
-            }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {round + 1}: engine {times[0]:F2} s; through actors {string.Join(", ", times.Skip(1).Select(t => $"{t:F2} s ({t / times[0]:F3})"))}"));
+            (direct, actors) = Rounds(sweep, variants.Select(v => v.Interval).ToArray(), rounds, homes);
+        }
+        finally
+        {
+            if (Directory.Exists(homes)) Directory.Delete(homes, recursive: true);
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{sweep.Name}: {sweep.Points.Count} points × M = {replicates} = {sweep.RunCount} runs, 1 slot, 1 libtorch thread, fastest of {rounds} rounds"));
@@ -82,28 +67,37 @@ internal static partial class SweepBench
         return ExitCodes.Ok;
     }
 
-    /// <param name="SlotSeconds">Time the slot spent on runs (training, and what the run does on its slot: checkpoints).</param>
-    /// <param name="EngineSeconds">Of that, the time inside the engine's training (<see cref="SiloHost.EngineTime"/>).</param>
-    private sealed record Measurement(double Seconds, double SlotSeconds, double EngineSeconds, double LedgerSeconds, double BlobSeconds, IReadOnlyList<string> Largest);
-
-    /// <summary>Times the sweep through the actors in a fresh home, with where the ledger and blob time went.</summary>
-    private static Measurement Actors(SweepSpec sweep, TimeSpan checkpointInterval)
+    /// <summary>The engine alone and each checkpoint interval through the actors, <paramref name="rounds"/> times: each one's fastest.</summary>
+    private static (double Direct, ActorSweep.Measurement[] Actors) Rounds(SweepSpec sweep, TimeSpan[] intervals, int rounds, string homes)
     {
-        var home = Path.Combine(Path.GetTempPath(), $"sweeps-bench-{Guid.NewGuid():N}");
-        try
+        // Rounds interleave the variants, in reverse order every other round, and keep each one's fastest time: load
+        // on a shared machine drifts. Each round's own ratios are printed too, as a measure of that drift.
+        var direct = double.MaxValue;
+        var actors = new ActorSweep.Measurement[intervals.Length];
+        for (var round = 0; round < rounds; round++)
         {
-            using var tally = new OperationTally();
-            (TimeSpan Slot, TimeSpan Engine) slot = default;
-            var seconds = Time(() => slot = ThroughActors(sweep, home, checkpointInterval));
-            return new Measurement(seconds, slot.Slot.TotalSeconds, slot.Engine.TotalSeconds, tally.TotalSeconds("ledger"), tally.TotalSeconds("blob"), tally.Lines(sweep.RunCount).Take(8).ToArray());
+            var order = Enumerable.Range(-1, intervals.Length + 1).ToArray();
+            if (round % 2 == 1) Array.Reverse(order);
+            var times = new double[intervals.Length + 1];
+            foreach (var v in order)
+            {
+                if (v < 0)
+                {
+                    times[0] = Time(() => OnOwnThread(() => Direct(sweep)));
+                    direct = Math.Min(direct, times[0]);
+                    continue;
+                }
+                var measured = ActorSweep.Time(sweep, intervals[v], Path.Combine(homes, $"round{round + 1}-{v}"));
+                times[v + 1] = measured.Seconds;
+                if (actors[v] is null || measured.Seconds < actors[v].Seconds) actors[v] = measured;
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round + 1}: engine {times[0]:F2} s; through actors {string.Join(", ", times.Skip(1).Select(t => $"{t:F2} s ({t / times[0]:F3})"))}"));
         }
-        finally
-        {
-            if (Directory.Exists(home)) Directory.Delete(home, recursive: true);
-        }
+        return (direct, actors);
     }
 
-    private static void Print(string label, Measurement actors, double direct, double? target, int runs)
+    private static void Print(string label, ActorSweep.Measurement actors, double direct, double? target, int runs)
     {
         Console.WriteLine($"  {label}:");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -111,7 +105,10 @@ internal static partial class SweepBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    in this run: engine training {actors.EngineSeconds:F2} s; the rest, {actors.Seconds - actors.EngineSeconds:F2} s ({1 - actors.EngineSeconds / actors.Seconds:P1} of the wall time), is orchestration:"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"      {actors.SlotSeconds - actors.EngineSeconds:F2} s on the slot (data, checkpoints and their reports, moment vectors, progress), {actors.Seconds - actors.SlotSeconds:F2} s with the slot idle (start, first claim, the last conclusion and aggregates, the end)"));
+            $"      {actors.SlotSeconds - actors.EngineSeconds:F2} s on the slot outside the engine (its start, data, checkpoints and their reports, moment vectors, progress)," +
+            $" {actors.Seconds - actors.SlotSeconds:F2} s with the slot idle (between runs, the last conclusion, aggregates and results; silo start and stop {actors.HostingSeconds:F2} s)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    the process used {actors.CpuSeconds:F2} s of CPU meanwhile (the training's, and the silo's own work on the other core beside it)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    ledger {actors.LedgerSeconds:F2} s, blobs {actors.BlobSeconds:F2} s ({1000 * (actors.LedgerSeconds + actors.BlobSeconds) / runs:F2} ms per run); the largest:"));
         foreach (var line in actors.Largest) Console.WriteLine(line);
@@ -131,27 +128,6 @@ internal static partial class SweepBench
                 using var trainData = TensorData.Upload(train, spec.Model.Precision, "cpu");
                 new TrainingRun(spec, m, "cpu").Execute(train, trainData, test);
             }
-        }
-    }
-
-    /// <returns>The slot's busy time and the engine's part of it.</returns>
-    private static (TimeSpan Slot, TimeSpan Engine) ThroughActors(SweepSpec sweep, string home, TimeSpan checkpointInterval)
-    {
-        var stores = EmbeddedStores.Open(home, create: true);
-        try
-        {
-            var (ledger, blobs) = (new InstrumentedLedger(stores.Ledger), new InstrumentedBlobStore(stores.Blobs));
-            var grain = new SweepCatalog("bench", new LedgerSweepStore(ledger, blobs));
-            grain.Submit(sweep);
-            using var silo = new SiloHost(ledger, blobs, new SiloOptions { Slots = 1, CheckpointMinInterval = checkpointInterval });
-            var progress = silo.RunUntilFinishedAsync("bench", CancellationToken.None).GetAwaiter().GetResult();
-            if (!progress.Finished) throw new InvalidOperationException("bench sweep did not finish");
-            grain.TryComplete(sweep);
-            return (silo.SlotTime, silo.EngineTime);
-        }
-        finally
-        {
-            Blocking.Wait(stores.DisposeAsync().AsTask());
         }
     }
 

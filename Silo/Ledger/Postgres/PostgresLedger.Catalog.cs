@@ -3,8 +3,10 @@ using OrleansSweeps.Contracts.Identity;
 namespace OrleansSweeps.Silo.Ledger.Postgres;
 
 /// <summary>
-/// The catalog operations the Orleans grains use (no lease: a run's grain state fences it). Each is idempotent, so
-/// a replay after a lost answer (<see cref="PostgresSession.Replay"/>) finds its own work done and answers the same.
+/// The catalog operations the Orleans grains use (a run's grain state fences a stale activation, not the ledger). Each is idempotent, so
+/// a replay after a lost answer (<see cref="PostgresSession.Replay"/>) finds its own work done and changes nothing. Its answer may
+/// differ: a replayed <see cref="RecordReportsAsync"/> returns no aggregate (the first attempt made them ready), and those are
+/// computed when the sweep's grain next lists the pending ones.
 /// </summary>
 public sealed partial class PostgresLedger
 {
@@ -32,7 +34,7 @@ public sealed partial class PostgresLedger
                     if (stored != report.Payload) throw ReportConflictException.For(run, report.Step);
                     continue;
                 }
-                await session.ExecuteAsync("INSERT INTO reports (sweep, point, step, replicate, payload, recorded_at, token) VALUES (@s, @p, @step, @r, @payload, @now, 0)",
+                await session.ExecuteAsync("INSERT INTO reports (sweep, point, step, replicate, payload, recorded_at) VALUES (@s, @p, @step, @r, @payload, @now)",
                     [.. key, ("payload", report.Payload), ("now", session.NowMs)]);
                 var made = await session.ExecuteAsync("""
                     INSERT INTO aggregates (sweep, point, step, state, ready_at)

@@ -6,7 +6,7 @@ namespace OrleansSweeps.Silo.Ledger.Postgres;
 public sealed partial class PostgresLedger
 {
     /// <summary>
-    /// Inserts the sweep, its points, its runs (queued) and their lease rows in one transaction. Two processes
+    /// Inserts the sweep, its points and its runs (queued) in one transaction. Two processes
     /// registering the same id at once: the second waits on the first's row and then finds it registered.
     /// On a replay whose first attempt committed, the sweep's own creation time identifies it and the answer stays <c>true</c>.
     /// </summary>
@@ -14,8 +14,8 @@ public sealed partial class PostgresLedger
     {
         var registered = await Register(sweep, cancel).ConfigureAwait(false);
         // A new sweep is a bulk load: refresh the planner's statistics at once rather than at autovacuum's next
-        // pass, or claims plan for the old table sizes (measured: 5× slower claims until then).
-        if (registered) await Run(session => session.ExecuteAsync("ANALYZE runs, leases, points"), cancel).ConfigureAwait(false);
+        // pass, or the catalog's queries plan for the old table sizes.
+        if (registered) await Run(session => session.ExecuteAsync("ANALYZE runs, points"), cancel).ConfigureAwait(false);
         return registered;
     }
 
@@ -52,10 +52,6 @@ public sealed partial class PostgresLedger
                 SELECT p.sweep, p.point, r, 'queued' FROM points p CROSS JOIN LATERAL generate_series(0, p.replicates - 1) AS r
                 WHERE p.sweep = @s
                 """, ("s", sweep.Sweep));
-            await session.ExecuteAsync("""
-                INSERT INTO leases (sweep, kind, point, ordinal, owner, token, expires_at)
-                SELECT sweep, 'run', point, replicate, NULL, 0, NULL FROM runs WHERE sweep = @s
-                """, ("s", sweep.Sweep));
             return true;
         }, cancel);
     }
@@ -74,15 +70,14 @@ public sealed partial class PostgresLedger
         const string Counts = """
             SELECT s.sweep, s.spec_sha256, s.state, s.created_at,
                 (SELECT count(*)::int FROM points p WHERE p.sweep = s.sweep),
-                r.queued, r.running, r.completed, r.failed, a.ready, a.running, a.completed
+                r.queued, r.running, r.completed, r.failed, a.ready, a.completed
             FROM sweeps s
             CROSS JOIN LATERAL (SELECT
                 count(*) FILTER (WHERE state = 'queued')::int AS queued, count(*) FILTER (WHERE state = 'running')::int AS running,
                 count(*) FILTER (WHERE state = 'completed')::int AS completed, count(*) FILTER (WHERE state = 'failed')::int AS failed
                 FROM runs WHERE runs.sweep = s.sweep) r
             CROSS JOIN LATERAL (SELECT
-                count(*) FILTER (WHERE state = 'ready')::int AS ready, count(*) FILTER (WHERE state = 'running')::int AS running,
-                count(*) FILTER (WHERE state = 'completed')::int AS completed
+                count(*) FILTER (WHERE state = 'ready')::int AS ready, count(*) FILTER (WHERE state = 'completed')::int AS completed
                 FROM aggregates WHERE aggregates.sweep = s.sweep) a
             WHERE @s::text IS NULL OR s.sweep = @s::text
             ORDER BY s.created_at, s.sweep
@@ -91,6 +86,6 @@ public sealed partial class PostgresLedger
             r.GetString(0), r.GetString(1), r.GetString(2) == "active" ? SweepState.Active : SweepState.Cancelled,
             r.GetInt32(4), FromMs(r.GetInt64(3)),
             new RunCounts(r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8)),
-            new AggregateCounts(r.GetInt32(9), r.GetInt32(10), r.GetInt32(11))), ("s", sweep));
+            new AggregateCounts(r.GetInt32(9), r.GetInt32(10))), ("s", sweep));
     }
 }

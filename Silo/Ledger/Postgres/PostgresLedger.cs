@@ -7,17 +7,15 @@ namespace OrleansSweeps.Silo.Ledger.Postgres;
 /// <summary>
 /// The cluster ledger: one PostgreSQL database shared by every silo (issue 6), behind the same port and
 /// contract as the embedded SQLite ledger. Each operation is one READ COMMITTED transaction on a pooled
-/// connection of an <see cref="NpgsqlDataSource"/>. Claims pick work in a <c>WITH … AS MATERIALIZED</c> CTE
-/// with <c>FOR UPDATE … SKIP LOCKED</c>, so concurrent claimers never wait for each other nor take the same
-/// row; every other write names its lease and is conditional on its owner and fencing token in the statement
-/// that changes state. Times come from the injected <see cref="TimeProvider"/> as parameters.
+/// connection of an <see cref="NpgsqlDataSource"/>. Reports of one point are serialised on the point's row, so
+/// the M-th of M concurrent reports sees the others and makes the aggregate ready exactly once. Times come from
+/// the injected <see cref="TimeProvider"/> as parameters.
 /// <para>
 /// Transient errors (see <see cref="PostgresFailures"/>) are retried under <see cref="PostgresRetryPolicy"/>,
 /// so a database restart mid-sweep is survived. A retried operation runs again from the start in a new
-/// transaction; when its first commit may have reached the server, the operation recognises its own work
-/// (<see cref="PostgresSession.Replay"/>) and answers as the first attempt would have: a report recorded under
-/// the same token is <see cref="ReportOutcome.Recorded"/>, a completion already applied is <c>true</c>.
-/// A claim whose answer was lost leaves leases nobody uses; they expire and the work is claimed again.
+/// transaction; when its first commit may have reached the server, the operation finds its own work done
+/// (<see cref="PostgresSession.Replay"/>): every write is idempotent (an identical report or aggregate result
+/// again changes nothing), and a registration recognises its own sweep by its creation time.
 /// Problems that retrying cannot fix (bad password, unknown database or host), or a wrong address when
 /// opening, fail at once with one <see cref="StorageUnavailableException"/> line naming server and database.
 /// </para>
@@ -81,8 +79,6 @@ public sealed partial class PostgresLedger : ILedger
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-
-    private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
 
     /// <summary>Runs <paramref name="body"/> in one transaction, retrying transient failures; see the class remarks.</summary>
     private Task<T> Run<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancel) => Run(_pipeline, body, cancel);

@@ -4,15 +4,10 @@ namespace OrleansSweeps.Silo.Ledger.Postgres;
 /// The PostgreSQL ledger's schema as a versioned list of migrations, applied by the program in one
 /// transaction under an advisory lock, so silos starting together migrate once and a failure mid-way
 /// leaves the previous version. The tables are those of the SQLite ledger (see <c>SqliteSchema</c>; times
-/// are Unix milliseconds from the ledger's clock, never the server's <c>now()</c>), with two differences:
-/// <list type="bullet">
-/// <item>Every run has its <c>leases</c> row from registration on, and every aggregate from the moment it is
-/// ready (owner NULL, token 0), so a claim locks the work's row and its lease row together
-/// (<c>FOR UPDATE … SKIP LOCKED</c>) and PostgreSQL re-checks both against their latest versions.</item>
-/// <item>Sweep and silo names compare byte-wise (<c>COLLATE "C"</c>, SQLite's order), whatever the database's locale.</item>
-/// <item><c>reports.token</c> keeps the fencing token of the lease that recorded it, so a retried report
-/// whose first commit was not acknowledged is recognised as its own.</item>
-/// </list>
+/// are Unix milliseconds from the ledger's clock, never the server's <c>now()</c>), except that sweep and silo
+/// names compare byte-wise (<c>COLLATE "C"</c>, SQLite's order), whatever the database's locale. Version 4 drops
+/// what the pre-Orleans host used, as in SQLite, and also <c>reports.token</c> (the fencing token of the lease
+/// that recorded a report).
 /// </summary>
 internal static class PostgresSchema
 {
@@ -65,6 +60,13 @@ internal static class PostgresSchema
             ALTER TABLE runs ADD COLUMN silo text COLLATE "C";
             CREATE TABLE silo_slots (
                 silo text COLLATE "C" PRIMARY KEY, slots integer NOT NULL CHECK (slots > 0), device text NOT NULL, started_at bigint NOT NULL);
+            """),
+        new(4, "drop the pre-Orleans host's leases, silos, runs.checkpoint_step and reports.token; running aggregates are ready", """
+            DROP TABLE leases;
+            DROP TABLE silos;
+            ALTER TABLE runs DROP COLUMN checkpoint_step;
+            ALTER TABLE reports DROP COLUMN token;
+            UPDATE aggregates SET state = 'ready' WHERE state = 'running';
             """),
     ];
 

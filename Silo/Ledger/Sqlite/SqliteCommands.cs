@@ -38,6 +38,4 @@ internal static class SqliteCommands
         while (reader.Read()) rows.Add(map(reader));
         return rows;
     }
-
-    public static int? NullableInt(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 }

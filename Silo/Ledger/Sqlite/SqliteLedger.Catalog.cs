@@ -3,7 +3,7 @@ using OrleansSweeps.Contracts.Identity;
 
 namespace OrleansSweeps.Silo.Ledger.Sqlite;
 
-/// <summary>The catalog operations the Orleans grains use (no lease: a run's grain state fences it).</summary>
+/// <summary>The catalog operations the Orleans grains use (a run's grain state fences a stale activation, not the ledger).</summary>
 public sealed partial class SqliteLedger
 {
     public Task<int> StartRunAsync(RunId run, string silo, CancellationToken cancel = default) =>

@@ -55,7 +55,6 @@ public sealed partial class SqliteLedger
                 (SELECT count(*) FROM runs r WHERE r.sweep = s.sweep AND r.state = 'completed'),
                 (SELECT count(*) FROM runs r WHERE r.sweep = s.sweep AND r.state = 'failed'),
                 (SELECT count(*) FROM aggregates a WHERE a.sweep = s.sweep AND a.state = 'ready'),
-                (SELECT count(*) FROM aggregates a WHERE a.sweep = s.sweep AND a.state = 'running'),
                 (SELECT count(*) FROM aggregates a WHERE a.sweep = s.sweep AND a.state = 'completed')
             FROM sweeps s WHERE $s IS NULL OR s.sweep = $s ORDER BY s.created_at, s.sweep
             """;
@@ -63,6 +62,6 @@ public sealed partial class SqliteLedger
             r.GetString(0), r.GetString(1), r.GetString(2) == "active" ? SweepState.Active : SweepState.Cancelled,
             r.GetInt32(4), FromMs(r.GetInt64(3)),
             new RunCounts(r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8)),
-            new AggregateCounts(r.GetInt32(9), r.GetInt32(10), r.GetInt32(11))), ("$s", sweep));
+            new AggregateCounts(r.GetInt32(9), r.GetInt32(10))), ("$s", sweep));
     }
 }

@@ -6,8 +6,8 @@ namespace OrleansSweeps.Silo.Ledger.Sqlite;
 /// <summary>
 /// The embedded ledger: one SQLite file (default <c>{home}/ledger.db</c>) in WAL mode, so readers never
 /// block the one writer. Every operation opens a pooled connection and runs in one <c>BEGIN IMMEDIATE</c>
-/// transaction, which takes the write lock up front: claims from many threads or processes on the same
-/// file are serialised and can never hand one run to two owners. A busy file is waited on (busy timeout)
+/// transaction, which takes the write lock up front: writes from many threads or processes on the same
+/// file are serialised, so the M-th report of a (point, step) always sees the other M−1. A busy file is waited on (busy timeout)
 /// rather than failed. SQLite's I/O is synchronous, so the returned tasks are already complete.
 /// </summary>
 public sealed partial class SqliteLedger : ILedger
@@ -77,8 +77,6 @@ public sealed partial class SqliteLedger : ILedger
     private long NowMs() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-
-    private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
 
     /// <summary>Runs <paramref name="body"/> in one write transaction, mapping disk problems to one clear error.</summary>
     private T Write<T>(Func<SqliteConnection, SqliteTransaction?, T> body, bool inTransaction = true) => Run(body, inTransaction, deferred: false);

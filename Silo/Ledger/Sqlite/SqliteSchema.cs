@@ -9,19 +9,19 @@ namespace OrleansSweeps.Silo.Ledger.Sqlite;
 /// <item><c>schema_version(version, description, applied_at)</c>: one row per applied migration.</item>
 /// <item><c>sweeps(sweep, spec_sha256, state, created_at)</c>: state 'active' | 'cancelled'.</item>
 /// <item><c>points(sweep, point, parameters, replicates)</c>: the grid, with M per point.</item>
-/// <item><c>runs(sweep, point, replicate, state, attempts, checkpoint_step, failure, finished_at)</c>:
-/// state 'queued' | 'running' | 'completed' | 'failed'; attempts counts claims.</item>
+/// <item><c>runs(sweep, point, replicate, state, attempts, failure, finished_at, silo)</c>:
+/// state 'queued' | 'running' | 'completed' | 'failed'; attempts counts starts.</item>
 /// <item><c>reports(sweep, point, step, replicate, payload, recorded_at)</c>: one row per recorded step
 /// of a run; the primary key is what makes a report exactly-once.</item>
 /// <item><c>aggregates(sweep, point, step, state, result, ready_at, completed_at)</c>: created 'ready' by
-/// the M-th report of (point, step); then 'running' | 'completed'.</item>
-/// <item><c>silos(silo, slots, state, started_at, last_heartbeat)</c>: state 'alive' | 'expired'.</item>
+/// the M-th report of (point, step); then 'completed' (the CHECK still allows version 1's 'running', which
+/// version 4 turned back into 'ready': SQLite cannot change a CHECK without rebuilding the table).</item>
 /// <item><c>runs.silo</c> (version 3): the name of the silo training a running run (Orleans <c>SiloName</c>), null otherwise.</item>
 /// <item><c>silo_slots(silo, slots, device, started_at)</c> (version 3): what each silo serves, written as it starts;
 /// whether it is alive is Orleans' membership's to say, never this table's.</item>
-/// <item><c>leases(sweep, kind, point, ordinal, owner, token, expires_at)</c>: kind 'run' (ordinal =
-/// replicate) or 'aggregate' (ordinal = step). The row outlives each holder (owner NULL when free), so
-/// the next claim's token is always larger than every earlier one: that is the fencing token.</item>
+/// <item>Version 4 drops what the home-made actor host used before Orleans: the <c>leases</c> and <c>silos</c>
+/// tables and <c>runs.checkpoint_step</c> (a run's checkpoint is in its grain state now); aggregates a claim
+/// left 'running' are 'ready' again (their reports are in, their result is not).</item>
 /// </list>
 /// </summary>
 internal static class SqliteSchema
@@ -72,6 +72,12 @@ internal static class SqliteSchema
             ALTER TABLE runs ADD COLUMN silo TEXT;
             CREATE TABLE silo_slots (
                 silo TEXT PRIMARY KEY, slots INTEGER NOT NULL CHECK (slots > 0), device TEXT NOT NULL, started_at INTEGER NOT NULL);
+            """),
+        new(4, "drop the pre-Orleans host's leases, silos and runs.checkpoint_step; running aggregates are ready", """
+            DROP TABLE leases;
+            DROP TABLE silos;
+            ALTER TABLE runs DROP COLUMN checkpoint_step;
+            UPDATE aggregates SET state = 'ready' WHERE state = 'running';
             """),
     ];
 

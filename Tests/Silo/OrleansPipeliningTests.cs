@@ -1,5 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
+using OrleansSweeps.Contracts.Grains;
 using OrleansSweeps.Contracts.Identity;
 using OrleansSweeps.Grains.Runs;
 using OrleansSweeps.Grains.Sweeps;
@@ -7,18 +8,19 @@ using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Blobs;
 using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Silo.Ledger;
-using OrleansSweeps.Silo.Ledger.Sqlite;
+using OrleansSweeps.Silo.Sites;
 using OrleansSweeps.Silo.Storage;
 using OrleansSweeps.Tests.TestSupport;
 
 namespace OrleansSweeps.Tests.Silo;
 
 /// <summary>
-/// The silo's pipelining (docs/spec.md, "Pipelining") on a real silo (SQLite ledger, file blobs, libtorch) of one
-/// slot: the slot trains its next run while the previous one concludes, and short runs are claimed ahead, one per
-/// slot, while runs longer than <see cref="SiloOptions.ClaimAheadBelow"/> never are.
+/// Pipelining on an embedded Orleans silo of one slot (SQLite catalog and grain state, file blobs, libtorch): a run gives
+/// its slot back when its training is over and concludes off the slot while the next run trains; short runs wait in
+/// line on the silo, one per slot, and longer ones never; the silo's <see cref="TrainingTimes"/> count the grain's own
+/// work on the slot as slot time, not engine time; aggregates are computed off the slot.
 /// </summary>
-public sealed class SiloPipeliningTests
+public sealed class OrleansPipeliningTests
 {
     private const int Replicates = 4;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -44,13 +46,10 @@ public sealed class SiloPipeliningTests
             });
             var observer = new Observer { Started = id => { if (id == Run(1)) secondStarted.Set(); } };
 
-            await Work(stores.Ledger, blobs, observer, claimAheadBelow: TimeSpan.Zero);
+            await Work(dir, stores.Ledger, blobs, observer, TimeSpan.Zero);
 
             Assert.Equal(Enumerable.Range(0, Replicates).Select(Run), observer.Finished.OrderBy(r => r.Replicate));
-            var status = await stores.Ledger.GetSweepStatusAsync("s");
-            Assert.Equal(new RunCounts(0, 0, Replicates, 0), status!.Runs);
-            // The silo left the ledger when it stopped: not shown alive until it would have fallen silent.
-            Assert.Equal(SiloState.Expired, (await stores.Ledger.ListSilosAsync()).Single(s => s.Silo == "pipelined").State);
+            Assert.Equal(new RunCounts(0, 0, Replicates, 0), (await stores.Ledger.GetSweepStatusAsync("s"))!.Runs);
             // Every recorded step reported exactly once per replicate, and each aggregate computed.
             foreach (var step in new[] { 0, 5, 10, 15, 20 })
             {
@@ -78,7 +77,7 @@ public sealed class SiloPipeliningTests
             });
             var observer = new Observer { Started = id => { if (id == last) lastStarted.Set(); } };
 
-            await Work(ledger, stores.Blobs, observer, TimeSpan.Zero, Spec + "\ngrid:\n  train_size: [64, 48]\n");
+            await Work(dir, ledger, stores.Blobs, observer, TimeSpan.Zero, Spec + "\ngrid:\n  train_size: [64, 48]\n");
 
             var status = await stores.Ledger.GetSweepStatusAsync("s");
             Assert.Equal(new RunCounts(0, 0, 2 * Replicates, 0), status!.Runs);
@@ -98,22 +97,38 @@ public sealed class SiloPipeliningTests
             // After every update the progress callback (the grain's, not the engine's) sleeps: at least this much in all.
             var asleep = Replicates * Updates * sleep;
             var wall = Stopwatch.StartNew();
+            // An independent clock on each run's thread: from its start (slot and data taken) to the end of its training.
+            var started = new ConcurrentDictionary<RunId, long>();
+            var training = new ConcurrentDictionary<RunId, TimeSpan>();
+            var observer = new Observer
+            {
+                Started = id => started[id] = Stopwatch.GetTimestamp(),
+                Stepped = _ => Thread.Sleep(sleep),
+                Trained = id => training[id] = Stopwatch.GetElapsedTime(started[id]),
+            };
 
-            var (slot, engine) = await Work(stores.Ledger, stores.Blobs, new Observer { Stepped = _ => Thread.Sleep(sleep) }, TimeSpan.Zero);
+            var times = await Work(dir, stores.Ledger, stores.Blobs, observer, TimeSpan.Zero);
 
-            Assert.True(engine > TimeSpan.Zero, "no engine time");
-            Assert.True(slot - engine >= asleep, $"slot {slot.TotalMilliseconds} ms less engine {engine.TotalMilliseconds} ms is under the {asleep.TotalMilliseconds} ms slept in callbacks");
-            Assert.True(slot <= wall.Elapsed, $"slot {slot} longer than the wall time {wall.Elapsed} of one slot");
+            Assert.Equal(Replicates, times.Activations);
+            Assert.True(times.Engine > TimeSpan.Zero, "no engine time");
+            Assert.True(times.OnSlot - times.Engine >= asleep,
+                $"slot {times.OnSlot.TotalMilliseconds} ms less engine {times.Engine.TotalMilliseconds} ms is under the {asleep.TotalMilliseconds} ms slept in callbacks");
+            Assert.True(times.OnSlot <= wall.Elapsed, $"slot {times.OnSlot} longer than the wall time {wall.Elapsed} of one slot");
+            // The engine's time lies within each run's training as the thread clocked it, and that within its time on the slot.
+            var clocked = training.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+            Assert.Equal(Replicates, training.Count);
+            Assert.True(times.Engine <= clocked - asleep, $"engine {times.Engine} longer than the clocked training {clocked} less the {asleep} slept in callbacks");
+            Assert.True(clocked <= times.OnSlot, $"clocked training {clocked} longer than the slot time {times.OnSlot}");
         }
     }
 
-    /// <param name="claimAheadBelow">Seconds; the toy runs take some milliseconds each.</param>
-    /// <param name="held">Runs the silo holds while its slot starts the second run, once the first has concluded.</param>
+    /// <param name="queueBelow">Seconds; the toy runs hold their slot for some milliseconds each.</param>
+    /// <param name="running">Runs the catalog shows running while the slot starts the second run, once the first has concluded.</param>
     [Theory]
-    [InlineData(3600, 2)] // short runs: the second training and the third claimed ahead
-    [InlineData(0.0001, 1)] // runs longer than 0.1 ms are not claimed ahead
+    [InlineData(3600, 2)] // short runs: the second training and the third waiting in line for the slot
+    [InlineData(0.0001, 1)] // runs longer than 0.1 ms never wait in line
     [InlineData(0, 1)] // never
-    public async Task Short_runs_are_claimed_ahead_one_per_slot_and_longer_ones_never(double claimAheadBelow, int held)
+    public async Task Short_runs_wait_in_line_for_the_slot_one_per_slot_and_longer_ones_never(double queueBelow, int running)
     {
         using var dir = new TempDirectory();
         var stores = EmbeddedStores.Open(dir.Path, create: true);
@@ -124,40 +139,30 @@ public sealed class SiloPipeliningTests
             var observer = new Observer
             {
                 Concluded = id => { if (id == Run(0)) firstFinished.Set(); },
-                // The slot waits here, before training the second run, so nothing it does changes what is held.
+                // The slot's thread waits here, before training the second run, so nothing it does changes what runs.
                 Started = id =>
                 {
                     if (id != Run(1)) return;
                     Assert.True(firstFinished.Wait(Patience), "the first run never concluded");
-                    counted.AddRange(HeldOver(Path.Combine(dir.Path, SqliteLedger.FileName), held == 1 ? TimeSpan.FromSeconds(1) : Patience, until: held));
+                    counted.AddRange(RunningOver(stores.Ledger, running == 1 ? TimeSpan.FromSeconds(1) : Patience, until: running));
                 },
             };
 
-            await Work(stores.Ledger, stores.Blobs, observer, TimeSpan.FromSeconds(claimAheadBelow));
+            await Work(dir, stores.Ledger, stores.Blobs, observer, TimeSpan.FromSeconds(queueBelow));
 
-            Assert.Equal(held, counted.Max());
+            Assert.Equal(running, counted.Max());
             Assert.Equal(Replicates, observer.Finished.Count);
         }
     }
 
-    /// <summary>
-    /// The runs held by the silo (running under its lease, read from the ledger file), sampled until
-    /// <paramref name="until"/> are held or <paramref name="window"/> passed.
-    /// </summary>
-    private static IEnumerable<int> HeldOver(string ledgerFile, TimeSpan window, int until)
+    /// <summary>The runs the catalog shows running, sampled until <paramref name="until"/> are or <paramref name="window"/> passed.</summary>
+    private static List<int> RunningOver(ILedger ledger, TimeSpan window, int until)
     {
         var deadline = DateTime.UtcNow + window;
         var counts = new List<int>();
-        using var ledger = new SqliteConnection($"Data Source={ledgerFile};Mode=ReadOnly;Pooling=False");
-        ledger.Open();
-        using var query = ledger.CreateCommand();
-        query.CommandText = """
-            SELECT count(*) FROM runs r JOIN leases l ON l.sweep = r.sweep AND l.kind = 'run' AND l.point = r.point AND l.ordinal = r.replicate
-            WHERE r.state = 'running' AND l.owner = 'pipelined'
-            """;
         do
         {
-            counts.Add((int)(long)query.ExecuteScalar()!);
+            counts.Add(Blocking.Wait(ledger.GetSweepStatusAsync("s"))!.Runs.Running);
             if (until > 1 && counts[^1] >= until) break;
             Thread.Sleep(10);
         }
@@ -165,16 +170,22 @@ public sealed class SiloPipeliningTests
         return counts;
     }
 
-    /// <returns>The silo's <see cref="SiloHost.SlotTime"/> and <see cref="SiloHost.EngineTime"/>.</returns>
-    private static async Task<(TimeSpan Slot, TimeSpan Engine)> Work(ILedger ledger, IBlobStore blobs, Observer observer, TimeSpan claimAheadBelow, string spec = "")
+    /// <summary>Runs the sweep to its end on an embedded silo of one slot; returns the silo's engine and slot times.</summary>
+    private static async Task<TrainingTimes> Work(TempDirectory dir, ILedger ledger, IBlobStore blobs, Observer observer, TimeSpan queueBelow, string? spec = null)
     {
-        var grain = new SweepCatalog("s", new LedgerSweepStore(ledger, blobs));
-        grain.Submit(SpecBuilder.Parse(spec.Length > 0 ? spec : Spec));
-        var options = new SiloOptions { Slots = 1, SiloId = "pipelined", ClaimAheadBelow = claimAheadBelow, IdlePoll = TimeSpan.FromMilliseconds(20) };
-        using var silo = new SiloHost(ledger, blobs, options) { Observer = observer };
-        var progress = await silo.RunUntilFinishedAsync("s", CancellationToken.None);
-        Assert.True(progress.Finished);
-        return (silo.SlotTime, silo.EngineTime);
+        new SweepCatalog("s", new LedgerSweepStore(ledger, blobs)).Submit(SpecBuilder.Parse(spec ?? Spec));
+        var options = new SweepsSiloOptions { Slots = 1, QueueBelow = queueBelow, Observer = observer, SweepTick = TimeSpan.FromMilliseconds(200) };
+        using var timeout = new CancellationTokenSource(Patience);
+        var cluster = await EmbeddedCluster.StartAsync(dir.Path, ledger, blobs, options, Patience, timeout.Token);
+        await using (cluster)
+        {
+            var stopped = cluster.Watch.StoppedAsync("s", timeout.Token);
+            var view = await cluster.Grains.GetGrain<ISweepGrain>("s").Drive();
+            if (view.Phase is SweepPhase.Running) view = await stopped;
+            Assert.Equal(SweepPhase.Finished, view.Phase);
+            await cluster.StopAsync();
+            return cluster.Times;
+        }
     }
 
     private sealed class Observer : ISweepObserver
@@ -185,7 +196,11 @@ public sealed class SiloPipeliningTests
 
         public Action<int>? Stepped { get; init; }
 
+        public Action<RunId>? Trained { get; init; }
+
         public List<RunId> Finished { get; } = [];
+
+        public void RunTrained(RunId id) => Trained?.Invoke(id);
 
         public void RunStarted(RunId id, int totalSteps, int fromStep) => Started?.Invoke(id);
 

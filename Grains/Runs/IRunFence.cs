@@ -6,7 +6,7 @@ namespace OrleansSweeps.Grains.Runs;
 /// ETag-checked state write succeeded last (<see cref="GrainRunFence"/>); a refused write (a newer activation owns the
 /// run) returns <c>false</c> and cancels <see cref="Lost"/>, and the activation stops writing.
 /// </summary>
-public interface IRunLease
+public interface IRunFence
 {
     /// <summary>Cancelled once a write was refused: a newer activation owns the run.</summary>
     CancellationToken Lost { get; }
@@ -26,4 +26,4 @@ public interface IRunLease
 }
 
 /// <summary>The run is owned by a newer activation: stop at once and write nothing more (the new owner redoes the work).</summary>
-public sealed class LeaseLostException(string message) : Exception(message);
+public sealed class FenceLostException(string message) : Exception(message);

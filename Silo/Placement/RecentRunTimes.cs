@@ -1,8 +1,8 @@
-namespace OrleansSweeps.Silo.Hosting;
+namespace OrleansSweeps.Silo.Placement;
 
 /// <summary>
 /// How long this silo's runs took on their slot lately: an exponentially weighted mean (weight
-/// <see cref="Weight"/> on the newest), so a sweep whose runs grow longer stops being claimed ahead within a few runs.
+/// <see cref="Weight"/> on the newest), so a sweep whose runs grow longer stops queueing runs for a slot (<see cref="SlotPool.Queues"/>) within a few runs.
 /// </summary>
 internal sealed class RecentRunTimes
 {
