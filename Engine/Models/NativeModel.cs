@@ -131,7 +131,7 @@ public sealed class NativeModel : IDisposable
             var value = scalar(batch, Net.call(batch.X));
             if (trainable.Length == 0) return;
             var grads = autograd.grad([value], trainable.Select(t => t.p).ToArray());
-            for (var j = 0; j < grads.Count; j++) sums[trainable[j].i].add_(grads[j].to(ScalarType.Float64));
+            for (var j = 0; j < grads.Count; j++) sums[trainable[j].i].PlusInPlace(grads[j].to(ScalarType.Float64));
         });
         return Flat.Read(sums);
     }

@@ -76,7 +76,7 @@ public sealed class SequentialNet : nn.Module<Tensor, Tensor>
     private Tensor ApplyDropout(Tensor x)
     {
         var (rate, generator) = Dropout;
-        var mask = empty(x.shape, ScalarType.Float64).bernoulli_(1.0 - rate, generator).div_(1.0 - rate);
+        var mask = empty(x.shape, ScalarType.Float64).bernoulli_(1.0 - rate, generator).OverInPlace(1.0 - rate);
         return x * mask.to(x.dtype, x.device);
     }
 }

@@ -121,9 +121,9 @@ public sealed class Trainer : IDisposable
         {
             var sum = Losses.PerExample(net.call(batch.X), batch, data).sum();
             lossSum += sum.to(ScalarType.Float64).item<double>();
-            var grads = Autograd.Gradients(sum / n, net.Trainable);
+            var grads = Autograd.Gradients(sum.Over(n), net.Trainable);
             if (sums is null) sums = grads;
-            else for (var i = 0; i < grads.Length; i++) sums[i].add_(grads[i]);
+            else for (var i = 0; i < grads.Length; i++) sums[i].PlusInPlace(grads[i]);
         });
         return (lossSum / n, sums ?? []);
     }
@@ -154,27 +154,27 @@ public sealed class Trainer : IDisposable
         {
             var p = parameters[i];
             var g = gradients[i];
-            if (_config.WeightDecay != 0) g = g + _config.WeightDecay * p;
+            if (_config.WeightDecay != 0) g = g.Plus(p.Times(_config.WeightDecay));
             if (_config.Optimizer != OptimizerKind.Adam)
             {
                 if (Momentum != 0)
                 {
-                    _momentum[i].mul_(Momentum).add_(g);  // PyTorch convention: v ← μv + g
-                    p.sub_(lr * _momentum[i]);
+                    _momentum[i].TimesInPlace(Momentum).PlusInPlace(g);  // PyTorch convention: v ← μv + g
+                    p.sub_(_momentum[i].Times(lr));
                 }
                 else
                 {
-                    p.sub_(lr * g);
+                    p.sub_(g.Times(lr));
                 }
                 continue;
             }
             // Kingma & Ba (2015), bias-corrected moments.
             var (beta1, beta2) = (_config.Adam.Beta1, _config.Adam.Beta2);
-            _momentum[i].mul_(beta1).add_((1.0 - beta1) * g);
-            _second[i].mul_(beta2).add_((1.0 - beta2) * g * g);
+            _momentum[i].TimesInPlace(beta1).PlusInPlace(g.Times(1.0 - beta1));
+            _second[i].TimesInPlace(beta2).PlusInPlace(g.Times(1.0 - beta2).mul(g));
             var c1 = 1.0 - Math.Pow(beta1, _step);
             var c2 = 1.0 - Math.Pow(beta2, _step);
-            p.sub_(lr * (_momentum[i] / c1) / ((_second[i] / c2).sqrt() + _config.Adam.Epsilon));
+            p.sub_(_momentum[i].Over(c1).Times(lr).div(_second[i].Over(c2).sqrt().PlusConstant(_config.Adam.Epsilon)));
         }
     }
 
