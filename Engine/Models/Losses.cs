@@ -20,6 +20,6 @@ internal static class Losses
         var targets = batch.Targets!;
         EngineError.Require(output.shape.SequenceEqual(targets.shape),
             $"the model outputs {output.shape[^1]} values but targets have {targets.shape[^1]}");
-        return output.sub(targets).square().sum(1);
+        return output.sub(targets).Squared().sum(1);
     }
 }

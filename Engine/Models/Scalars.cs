@@ -15,6 +15,13 @@ internal static class Scalars
 {
     public static readonly Scalar One = 1.ToScalar();
 
+    public static readonly Scalar Zero = 0.ToScalar();
+
+    public static readonly Scalar Two = 2.ToScalar();
+
+    /// <summary>t², as TorchSharp's <c>square()</c> (which makes its exponent 2 as a Scalar for the call).</summary>
+    public static Tensor Squared(this Tensor t) => t.pow(Two);
+
     /// <summary>a + b (no temporary alpha).</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 

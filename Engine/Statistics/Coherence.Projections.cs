@@ -47,7 +47,7 @@ public sealed partial record Coherence
                 var dot = zeros(1, losses.dtype, losses.device).squeeze();
                 for (var j = 0; j < h.Count; j++)
                 {
-                    if (Autograd.Defined(h[j])) dot = dot + (h[j] * along[j]).sum();
+                    if (Autograd.Defined(h[j])) dot = dot.Plus((h[j] * along[j]).sum());
                 }
                 var s = dot.requires_grad ? autograd.grad([dot], [u], allow_unused: true)[0] : null;
                 output.AddRange(Autograd.Defined(s) ? s!.to(ScalarType.Float64).cpu().data<double>().ToArray() : new double[batch.Count]);

@@ -76,7 +76,7 @@ public sealed class GradientMoments
                             break;
                         case ConvLayer conv when a.device_type == TorchSharp.DeviceType.CPU:
                             var fused = ConvMomentsKernel.Sums(conv.Spec, a, deltas[l], signs);
-                            sums[l].add_(tensor(fused, sums[l].shape, ScalarType.Float64));
+                            sums[l].PlusInPlace(tensor(fused, sums[l].shape, ScalarType.Float64));
                             break;
                         case ConvLayer conv:
                             AddRows(sums[l], ConvGradients.Rows(conv.Spec, a, [deltas[l]]).select(1, 0), signs);
@@ -85,8 +85,8 @@ public sealed class GradientMoments
                 }
             });
             var n = (double)(selection.Length == 0 ? data.Count : selection.Length);
-            var mean = Flat.Read(sums.Select(s => s[0] / n).ToArray());
-            var second = Flat.Read(sums.Select(s => s[1] / n).ToArray());
+            var mean = Flat.Read(sums.Select(s => s[0].Over(n)).ToArray());
+            var second = Flat.Read(sums.Select(s => s[1].Over(n)).ToArray());
             return new GradientMoments((int)n, mean, second,
                 signs ? Flat.Read(sums.Select(s => s[2]).ToArray()) : null,
                 signs ? Flat.Read(sums.Select(s => s[3]).ToArray()) : null);
@@ -96,11 +96,11 @@ public sealed class GradientMoments
     /// <summary>Adds per-example gradient rows [b, params] of one layer.</summary>
     private static void AddRows(Tensor sums, Tensor grads, bool signs)
     {
-        sums[0].add_(grads.sum(0L).to(ScalarType.Float64));
-        sums[1].add_(grads.square().sum(0L).to(ScalarType.Float64));
+        sums[0].PlusInPlace(grads.sum(0L).to(ScalarType.Float64));
+        sums[1].PlusInPlace(grads.Squared().sum(0L).to(ScalarType.Float64));
         if (!signs) return;
-        sums[2].add_(grads.gt(0).sum(0L).to(ScalarType.Float64));
-        sums[3].add_(grads.lt(0).sum(0L).to(ScalarType.Float64));
+        sums[2].PlusInPlace(grads.gt(Scalars.Zero).sum(0L).to(ScalarType.Float64));
+        sums[3].PlusInPlace(grads.lt(Scalars.Zero).sum(0L).to(ScalarType.Float64));
     }
 
     /// <summary>
@@ -111,16 +111,16 @@ public sealed class GradientMoments
     private static void AddLinear(Tensor sums, Tensor a, Tensor d, bool signs)
     {
         static Tensor Flatten(Tensor w, Tensor b) => cat([w.reshape(-1), b]).to(ScalarType.Float64);
-        sums[0].add_(Flatten(d.t().mm(a), d.sum(0L)));
-        var d2 = d.square();
-        sums[1].add_(Flatten(d2.t().mm(a.square()), d2.sum(0L)));
+        sums[0].PlusInPlace(Flatten(d.t().mm(a), d.sum(0L)));
+        var d2 = d.Squared();
+        sums[1].PlusInPlace(Flatten(d2.t().mm(a.Squared()), d2.sum(0L)));
         if (!signs) return;
         var sd = d.sign();
         var sa = a.sign();
         var difference = Flatten(sd.t().mm(sa), sd.sum(0L));
         var nonzero = Flatten(sd.abs().t().mm(sa.abs()), sd.abs().sum(0L));
-        sums[2].add_((nonzero + difference) / 2);
-        sums[3].add_((nonzero - difference) / 2);
+        sums[2].PlusInPlace(nonzero.Plus(difference).Over(2));
+        sums[3].PlusInPlace(nonzero.sub(difference).Over(2));
     }
 
     /// <summary>ρ²_j = s_j − g_j², the population variance (divisor n); rounding can make it a hair below 0, so it is clamped at 0.</summary>

@@ -67,16 +67,16 @@ public sealed record MgsKernel(double Trace, double LogDet, bool Singular, int S
                 case LinearLayer:
                     var d = ExampleMajor(deltas[l]);  // [b·k, out]
                     // (a_i·a_j + 1) for every output pair: a b×b matrix blown up to (b·k)×(b·k) by a broadcast view.
-                    var inputs = (a.mm(a.t()) + 1).view(b, 1, b, 1).expand(b, k, b, k).reshape(b * k, b * k);
-                    kernel.add_((d.mm(d.t()) * inputs).to(ScalarType.Float64));
+                    var inputs = a.mm(a.t()).PlusConstant(1).view(b, 1, b, 1).expand(b, k, b, k).reshape(b * k, b * k);
+                    kernel.PlusInPlace((d.mm(d.t()) * inputs).to(ScalarType.Float64));
                     break;
                 case BatchNormLayer bn:
                     var rows = ExampleMajor(deltas[l].Select(delta => ConvGradients.BatchNorm(bn, a, delta)).ToList());
-                    kernel.add_(rows.mm(rows.t()).to(ScalarType.Float64));
+                    kernel.PlusInPlace(rows.mm(rows.t()).to(ScalarType.Float64));
                     break;
                 default:
                     var g = ConvGradients.Rows(layer.Spec, a, deltas[l]).reshape(b * k, -1);  // [b·k, params]
-                    kernel.add_(g.mm(g.t()).to(ScalarType.Float64));
+                    kernel.PlusInPlace(g.mm(g.t()).to(ScalarType.Float64));
                     break;
             }
         }

@@ -1,6 +1,7 @@
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
 using OrleansSweeps.Engine.Models;
+using OrleansSweeps.Engine.Statistics;
 using OrleansSweeps.Engine.Training;
 using OrleansSweeps.Tests.TestSupport;
 
@@ -59,6 +60,58 @@ public sealed class GarbageCollectionRaceTests
 
         Assert.Equal(Train(collecting: false), Train(collecting: true));
     }
+
+    [Fact]
+    public void Statistics_are_identical_while_another_thread_collects_garbage()
+    {
+        var examples = RandomExamples.Classification(96, [1, 8, 8], 4, seed: 24);
+        using var model = NativeModel.Create("conv(1,6,3,pad=1);relu;maxpool(2);flatten;linear(96,32);tanh;linear(32,4)", Precision.Float32, "cpu", 5,
+            InitScheme.Pytorch);
+        using var data = TensorData.Upload(examples, Precision.Float32, "cpu");
+        long[] batch = [0, 1, 2, 3, 4, 5, 6, 7];
+        var direction = model.LossGradient(data).Gradient;
+        double[][] Compute() =>
+        [
+            .. Moments(GradientMoments.Compute(model, data, [], signs: true, chunk: 40)),
+            MgsKernel.Compute(model, data, batch, 4, withMatrix: true).Matrix!,
+            .. Enum.GetValues<PenaltyKind>().Select(kind => Penalties.Evaluate(model, data, batch, kind).Gradient),
+            Coherence.Projections(model, data, [], direction),
+            [model.Evaluate(data).Loss, model.Evaluate(data).Accuracy],
+        ];
+        var reference = Compute();
+
+        WhileCollecting(() =>
+        {
+            for (var i = 0; i < 30; i++) Assert.Equal(reference, Compute());
+        });
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.3, 0)]
+    [InlineData(0.2, 0.0, 0)]
+    [InlineData(0.0, 0.0, 2)]
+    public void Regularised_steps_are_identical_while_another_thread_collects_garbage(double dropout, double penalty, int winsorize)
+    {
+        var examples = RandomExamples.Classification(64, [32], 5, seed: 25);
+        var regularization = RegularizationSpec.None with { Dropout = dropout, GradNorm = penalty, MgsTrace = penalty, DataGrad = penalty, WinsorizeC = winsorize };
+        double[] Train(bool collecting)
+        {
+            using var model = NativeModel.Create("linear(32,64);tanh;linear(64,64);tanh;linear(64,5)", Precision.Float32, "cpu", 6, InitScheme.Pytorch);
+            using var data = TensorData.Upload(examples, Precision.Float32, "cpu");
+            using var trainer = Trainer.Create(model, Regularized.Sgd(regularization, momentum: 0.9, weightDecay: 0.01), seed: 1);
+            var steps = () =>
+            {
+                for (var i = 0; i < 60; i++) trainer.Step(data, [], 0.01);
+            };
+            if (collecting) WhileCollecting(steps);
+            else steps();
+            return model.GetParameters();
+        }
+
+        Assert.Equal(Train(collecting: false), Train(collecting: true));
+    }
+
+    private static IEnumerable<double[]> Moments(GradientMoments m) => [m.Mean, m.Second, m.Positive!, m.Negative!];
 
     /// <summary>Runs <paramref name="body"/> while another thread collects garbage and runs finalisers without pause.</summary>
     private static void WhileCollecting(Action body)

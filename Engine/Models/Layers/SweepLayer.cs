@@ -66,7 +66,7 @@ public sealed class BatchNormLayer : WeightedLayer
         register_buffer("running_var", RunningVar);
         using (no_grad())
         {
-            Weight.fill_(1.0);
+            Weight.fill_(Scalars.One);
         }
     }
 

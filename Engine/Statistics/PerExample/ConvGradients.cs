@@ -1,3 +1,4 @@
+using OrleansSweeps.Engine.Models;
 using OrleansSweeps.Engine.Models.Layers;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -30,7 +31,7 @@ internal static class ConvGradients
     {
         var channelShape = Enumerable.Repeat(1L, (int)input.dim()).ToArray();
         channelShape[1] = layer.Spec.Out;
-        var normalised = (input - layer.RunningMean.view(channelShape)) / (layer.RunningVar.view(channelShape) + BatchNormLayer.Epsilon).sqrt();
+        var normalised = (input - layer.RunningMean.view(channelShape)) / layer.RunningVar.view(channelShape).PlusConstant(BatchNormLayer.Epsilon).sqrt();
         var b = input.shape[0];
         var gamma = (delta * normalised).reshape(b, layer.Spec.Out, -1).sum(2);
         var beta = delta.reshape(b, layer.Spec.Out, -1).sum(2);

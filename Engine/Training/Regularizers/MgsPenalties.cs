@@ -40,15 +40,15 @@ internal static class MgsPenalties
                 var a = trained[l].Input;
                 if (trained[l].Layer is LinearLayer)
                 {
-                    var inputs = a.square().sum(1) + 1;  // ‖a_i‖² + 1, [b]
-                    foreach (var d in deltas[l]) sum = sum + (d.square().sum(1) * inputs).sum();
+                    var inputs = a.Squared().sum(1).PlusConstant(1);  // ‖a_i‖² + 1, [b]
+                    foreach (var d in deltas[l]) sum = sum.Plus((d.Squared().sum(1) * inputs).sum());
                 }
                 else
                 {
-                    sum = sum + ConvGradients.Rows(trained[l].Layer.Spec, a, deltas[l]).square().sum();
+                    sum = sum.Plus(ConvGradients.Rows(trained[l].Layer.Spec, a, deltas[l]).Squared().sum());
                 }
             }
-            traceValue = sum / size;
+            traceValue = sum.Over(size);
         }
         if (logDet)
         {
@@ -60,13 +60,13 @@ internal static class MgsPenalties
                 {
                     var a = trained[l].Input.to(ScalarType.Float64);
                     var d = MgsKernel.ExampleMajor(deltas[l]).to(ScalarType.Float64);
-                    var inputs = (a.mm(a.t()) + 1).view(b, 1, b, 1).expand(b, k, b, k).reshape(b * k, b * k);
-                    kernel = kernel + d.mm(d.t()) * inputs;
+                    var inputs = a.mm(a.t()).PlusConstant(1).view(b, 1, b, 1).expand(b, k, b, k).reshape(b * k, b * k);
+                    kernel = kernel.Plus(d.mm(d.t()) * inputs);
                 }
                 else
                 {
                     var g = ConvGradients.Rows(trained[l].Layer.Spec, trained[l].Input, deltas[l]).reshape(b * k, -1).to(ScalarType.Float64);
-                    kernel = kernel + g.mm(g.t());
+                    kernel = kernel.Plus(g.mm(g.t()));
                 }
             }
             var (factor, info) = linalg.cholesky_ex(kernel);
@@ -75,7 +75,7 @@ internal static class MgsPenalties
                 throw EngineError.Diverged($"the MGS kernel K ({b * k}×{b * k}) is singular (not numerically positive definite), so log det K is undefined; " +
                                            "b·k must stay below the trainable parameter count and the batch's gradients independent");
             }
-            logDetValue = 2.0 * factor.diagonal().log().sum() / size;
+            logDetValue = factor.diagonal().log().sum().Times(2.0).Over(size);
         }
         return (traceValue, logDetValue);
     }

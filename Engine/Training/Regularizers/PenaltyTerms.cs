@@ -63,7 +63,7 @@ internal sealed class PenaltyTerms
     private static Tensor GradNorm(Tensor meanLoss, IReadOnlyList<Tensor> trainable)
     {
         var total = zeros_like(meanLoss);
-        foreach (var g in Autograd.Gradients(meanLoss, trainable, createGraph: true)) total = total + g.square().sum();
+        foreach (var g in Autograd.Gradients(meanLoss, trainable, createGraph: true)) total = total.Plus(g.Squared().sum());
         return total;
     }
 
@@ -75,9 +75,9 @@ internal sealed class PenaltyTerms
     private static Tensor InputGradPenalty(SequentialNet net, Tensor s, Tensor x)
     {
         var b = s.shape[0];
-        if (!(net.training && net.HasBatchNorm)) return Autograd.Gradients(s.sum(), [x], createGraph: true)[0].square().sum() / b;
+        if (!(net.training && net.HasBatchNorm)) return Autograd.Gradients(s.sum(), [x], createGraph: true)[0].Squared().sum().Over(b);
         var total = zeros_like(s[0]);
-        for (var i = 0; i < b; i++) total = total + Autograd.Gradients(s[i], [x], createGraph: true)[0][i].square().sum();
-        return total / b;
+        for (var i = 0; i < b; i++) total = total.Plus(Autograd.Gradients(s[i], [x], createGraph: true)[0][i].Squared().sum());
+        return total.Over(b);
     }
 }

@@ -101,7 +101,7 @@ internal static class WinsorizedGradients
         var b = rows.shape[1];
         var sorted = rows.sort(1).Values;
         var middle = sorted.narrow(1, c, b - 2 * c).sum(1);
-        return (middle + c * (sorted.select(1, c) + sorted.select(1, b - 1 - c))) / b;
+        return middle.Plus(sorted.select(1, c).Plus(sorted.select(1, b - 1 - c)).Times(c)).Over(b);
     }
 
     /// <summary>[0, count) in as many ranges as libtorch has threads, each run once, concurrently.</summary>
