@@ -65,7 +65,7 @@ public sealed class DockerfileTests
     public void The_build_context_leaves_out_build_outputs_and_secrets()
     {
         var ignore = File.ReadAllLines(Path.Combine(RepoPaths.Root, ".dockerignore"));
-        foreach (var pattern in new[] { "**/bin/", "**/obj/", "Engine/native/build/", "Engine/kernels/build/", ".git/", "k8s/overlays/*/secrets.env" })
+        foreach (var pattern in new[] { "**/bin/", "**/obj/", "Engine/kernels/build/", ".git/", "k8s/overlays/*/secrets.env" })
             Assert.Contains(pattern, ignore);
     }
 }
