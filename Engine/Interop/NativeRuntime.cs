@@ -1,26 +1,55 @@
+using System.Text;
+using TorchSharp;
+
 namespace OrleansSweeps.Engine.Interop;
 
-/// <summary>Process-wide facts and settings of the numeric core.</summary>
+/// <summary>Process-wide facts and settings of the numeric engine (libtorch through TorchSharp, and our kernels).</summary>
 public static class NativeRuntime
 {
-    /// <summary>libtorch version, thread count, CUDA devices and libtorch's build configuration (BLAS etc.).</summary>
-    public static unsafe string Describe()
+    private static readonly Lazy<string> Blas = new(Configure);
+
+    /// <summary>
+    /// Runs once before the first tensor: glibc's heap kept (no trim, no mmap), OpenBLAS on one thread
+    /// (gsk_runtime_configure). Every entry of the engine that creates tensors calls it.
+    /// </summary>
+    internal static void EnsureConfigured() => _ = Blas.Value;
+
+    private static unsafe string Configure()
     {
-        Native.Check(NativeMethods.RuntimeInfo(null, 0, out var needed), "gs_runtime_info");
-        var buffer = new byte[needed];
+        var buffer = new byte[512];
         fixed (byte* p = buffer)
         {
-            Native.Check(NativeMethods.RuntimeInfo(p, needed, out _), "gs_runtime_info");
+            KernelMethods.RuntimeConfigure(p, buffer.Length);
         }
-        return System.Text.Encoding.UTF8.GetString(buffer, 0, (int)needed - 1);
+        return Encoding.UTF8.GetString(buffer, 0, Array.IndexOf(buffer, (byte)0));
     }
 
-    /// <summary>Sets libtorch's intra-op thread count (the BLAS and convolution threads).</summary>
-    public static void SetThreads(int threads) => Native.Check(NativeMethods.RuntimeSetThreads(threads), "gs_runtime_set_threads");
+    /// <summary>libtorch version, thread count, BLAS, CUDA devices, then libtorch's build configuration.</summary>
+    public static unsafe string Describe()
+    {
+        EnsureConfigured();
+        var config = new byte[1 << 14];
+        fixed (byte* p = config)
+        {
+            KernelMethods.LibtorchConfig(p, config.Length);
+        }
+        var text = Encoding.UTF8.GetString(config, 0, Array.IndexOf(config, (byte)0)).TrimEnd();
+        var version = torch.__version__;
+        return $"libtorch {version} (TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)}); intra-op threads " +
+               $"{torch.get_num_threads()}; kernels' BLAS {Blas.Value}; cuda devices {CudaDeviceCount()}\n{text}";
+    }
+
+    /// <summary>Sets libtorch's intra-op thread count (its BLAS and convolution threads, and our kernels' threads).</summary>
+    public static void SetThreads(int threads) => EngineCall.Run("runtime.set_threads", () =>
+    {
+        EngineError.Require(threads >= 1, "threads must be >= 1");
+        EnsureConfigured();
+        torch.set_num_threads(threads);
+    });
 
     public static int CudaDeviceCount()
     {
-        Native.Check(NativeMethods.RuntimeCudaDeviceCount(out var count), "gs_runtime_cuda_device_count");
-        return count;
+        EnsureConfigured();
+        return torch.cuda.is_available() ? torch.cuda.device_count() : 0;
     }
 }

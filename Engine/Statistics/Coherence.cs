@@ -1,5 +1,4 @@
 using OrleansSweeps.Engine.Data;
-using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Engine.Models;
 
 namespace OrleansSweeps.Engine.Statistics;
@@ -7,14 +6,14 @@ namespace OrleansSweeps.Engine.Statistics;
 /// <summary>
 /// Loss-reduction attribution of the coherent-gradients paper (SCIENCE.md §4). With g = Σ_i ∇L_i = g_p + g_c
 /// over the chosen examples, f_p = g·g_p/‖g‖² and f_c = g·g_c/‖g‖², so f_p + f_c = 1. Each example's share
-/// s_i = ∇L_i·g comes from one native call (a double-backward pass, no per-example gradient), so
+/// s_i = ∇L_i·g comes from a double-backward pass (no per-example gradient), so
 /// f_p = Σ_{i pristine} s_i / Σ_i s_i, and every null world (flags permuted) is a re-summation.
 /// </summary>
 /// <param name="Pristine">f_p.</param>
 /// <param name="Corrupt">f_c.</param>
 /// <param name="NullPristine">f_p in each null world, in world order (empty without null worlds).</param>
 /// <param name="Shares">s_i = ∇L_i·g per example, in selection order.</param>
-public sealed record Coherence(double Pristine, double Corrupt, double[] NullPristine, double[] Shares)
+public sealed partial record Coherence(double Pristine, double Corrupt, double[] NullPristine, double[] Shares)
 {
     /// <param name="examples">Selected examples (empty: all of <paramref name="data"/>).</param>
     /// <param name="corrupt">Corrupt flag of every example of <paramref name="data"/>.</param>
@@ -50,31 +49,5 @@ public sealed record Coherence(double Pristine, double Corrupt, double[] NullPri
             if (!corrupt[i]) pristine += shares[i];
         }
         return total == 0 ? double.NaN : pristine / total;
-    }
-
-    /// <summary>s_i = ∇θ L_i · <paramref name="direction"/> for each selected example (frozen parameters contribute nothing).</summary>
-    public static unsafe double[] Projections(NativeModel model, TensorData data, ReadOnlySpan<long> examples, double[] direction)
-    {
-        var output = new double[examples.IsEmpty ? data.Count : examples.Length];
-        fixed (long* idx = examples)
-        fixed (double* d = direction)
-        fixed (double* o = output)
-        {
-            Native.Check(NativeMethods.ExampleProjections(model.Handle, data.Handle, examples.IsEmpty ? null : idx, examples.Length, d, direction.Length, o),
-                "gs_example_projections");
-        }
-        return output;
-    }
-
-    /// <summary>Whether each selected example's argmax equals its (possibly noisy) label.</summary>
-    public static unsafe bool[] Correct(NativeModel model, TensorData data, ReadOnlySpan<long> examples = default)
-    {
-        var output = new byte[examples.IsEmpty ? data.Count : examples.Length];
-        fixed (long* idx = examples)
-        fixed (byte* o = output)
-        {
-            Native.Check(NativeMethods.ExampleCorrect(model.Handle, data.Handle, examples.IsEmpty ? null : idx, examples.Length, o), "gs_example_correct");
-        }
-        return output.Select(b => b != 0).ToArray();
     }
 }

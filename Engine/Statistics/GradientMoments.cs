@@ -1,19 +1,22 @@
 using OrleansSweeps.Engine.Data;
 using OrleansSweeps.Engine.Interop;
 using OrleansSweeps.Engine.Models;
+using OrleansSweeps.Engine.Models.Layers;
+using OrleansSweeps.Engine.Statistics.PerExample;
+using static TorchSharp.torch;
 
 namespace OrleansSweeps.Engine.Statistics;
 
 /// <summary>
 /// Per-parameter moments of per-example gradients g_ij = ∂L_i/∂θ_j over n examples (SCIENCE.md §1),
-/// computed exactly by the numeric core from the layer structure (no loop over examples):
+/// computed exactly from the layer structure (no loop over examples):
 /// mean g_j, second moment s_j, and optionally the sign counts #{i: g_ij &gt; 0}, #{i: g_ij &lt; 0}
 /// (examples whose gradient is exactly zero are in neither: #{i: g_ij ≠ 0} = #pos + #neg).
 /// Every parameter is covered, frozen ones too (their statistics are those they would have if trained).
 /// </summary>
 public sealed class GradientMoments
 {
-    /// <summary>Examples per native chunk: bounds memory (GSNR CNN p = 20 on 15,000 images stays well under 512 MiB).</summary>
+    /// <summary>Examples per chunk: bounds memory (GSNR CNN p = 20 on 15,000 images stays well under 512 MiB).</summary>
     public const int DefaultChunk = 1024;
 
     /// <summary>ε of the per-run GSNR r_j = g_j² / (ρ²_j + ε) (eq. 25): keeps r finite where ρ² = 0.</summary>
@@ -44,20 +47,80 @@ public sealed class GradientMoments
     /// Over the selected examples (empty: all). <paramref name="signs"/> adds the sign counts (two more
     /// matrix products per linear layer).
     /// </summary>
-    public static unsafe GradientMoments Compute(NativeModel model, TensorData data, ReadOnlySpan<long> indices, bool signs, int chunk = DefaultChunk)
+    public static GradientMoments Compute(NativeModel model, TensorData data, ReadOnlySpan<long> indices, bool signs, int chunk = DefaultChunk)
     {
-        var count = model.ParameterCount;
-        var mean = new double[count];
-        var second = new double[count];
-        var positive = signs ? new double[count] : null;
-        var negative = signs ? new double[count] : null;
-        fixed (long* idx = indices)
-        fixed (double* m = mean, s = second, p = positive, n = negative)
+        var selection = indices.ToArray();
+        return EngineCall.Run("grad_moments", () =>
         {
-            var status = NativeMethods.GradMoments(model.Handle, data.Handle, indices.IsEmpty ? null : idx, indices.Length, chunk, m, s, p, n, count);
-            Native.Check(status, "gs_grad_moments");
-        }
-        return new GradientMoments(indices.IsEmpty ? data.Count : indices.Length, mean, second, positive, negative);
+            EngineError.Require(chunk >= 1, "chunk must be >= 1");
+            using var scope = NewDisposeScope();
+            var net = model.Net;
+            // Per weighted layer, [4, weight + bias] float64: Σ g, Σ g², #pos, #neg.
+            var sums = net.Weighted.Select(l => zeros(4, l.Weight.numel() + l.Bias.numel(), ScalarType.Float64, model.TorchDevice)).ToArray();
+            Batch.ForEachChunk(data, selection, chunk, batch =>
+            {
+                using var chunkScope = NewDisposeScope();
+                var captures = new List<Capture>();
+                var loss = Losses.PerExample(net.Forward(batch.X, captures), batch, data).sum();
+                var deltas = Autograd.OutputGradients(loss, captures);
+                for (var l = 0; l < captures.Count; l++)
+                {
+                    var a = captures[l].Input.detach();
+                    switch (captures[l].Layer)
+                    {
+                        case LinearLayer:
+                            AddLinear(sums[l], a, deltas[l], signs);
+                            break;
+                        case BatchNormLayer bn:
+                            AddRows(sums[l], ConvGradients.BatchNorm(bn, a, deltas[l]), signs);
+                            break;
+                        case ConvLayer conv when a.device_type == TorchSharp.DeviceType.CPU:
+                            var fused = ConvMomentsKernel.Sums(conv.Spec, a, deltas[l], signs);
+                            sums[l].PlusInPlace(tensor(fused, sums[l].shape, ScalarType.Float64));
+                            break;
+                        case ConvLayer conv:
+                            AddRows(sums[l], ConvGradients.Rows(conv.Spec, a, [deltas[l]]).select(1, 0), signs);
+                            break;
+                    }
+                }
+            });
+            var n = (double)(selection.Length == 0 ? data.Count : selection.Length);
+            var mean = Flat.Read(sums.Select(s => s[0].Over(n)).ToArray());
+            var second = Flat.Read(sums.Select(s => s[1].Over(n)).ToArray());
+            return new GradientMoments((int)n, mean, second,
+                signs ? Flat.Read(sums.Select(s => s[2]).ToArray()) : null,
+                signs ? Flat.Read(sums.Select(s => s[3]).ToArray()) : null);
+        });
+    }
+
+    /// <summary>Adds per-example gradient rows [b, params] of one layer.</summary>
+    private static void AddRows(Tensor sums, Tensor grads, bool signs)
+    {
+        sums[0].PlusInPlace(grads.sum(0L).to(ScalarType.Float64));
+        sums[1].PlusInPlace(grads.Squared().sum(0L).to(ScalarType.Float64));
+        if (!signs) return;
+        sums[2].PlusInPlace(grads.gt(Scalars.Zero).sum(0L).to(ScalarType.Float64));
+        sums[3].PlusInPlace(grads.lt(Scalars.Zero).sum(0L).to(ScalarType.Float64));
+    }
+
+    /// <summary>
+    /// Linear layer: g_i = δ_i a_iᵀ, so Σ_i g_i = δᵀa, Σ_i g_i² = (δ²)ᵀ(a²), and with s = sign,
+    /// Σ_i s(δ)s(a) = #pos − #neg and Σ_i |s(δ)||s(a)| = #pos + #neg = #{g_ij ≠ 0} (an example with δ = 0 or
+    /// a = 0 — a dead ReLU, an input that is zero — has g_ij = 0 and no sign): no per-example gradient is formed.
+    /// </summary>
+    private static void AddLinear(Tensor sums, Tensor a, Tensor d, bool signs)
+    {
+        static Tensor Flatten(Tensor w, Tensor b) => cat([w.reshape(-1), b]).to(ScalarType.Float64);
+        sums[0].PlusInPlace(Flatten(d.t().mm(a), d.sum(0L)));
+        var d2 = d.Squared();
+        sums[1].PlusInPlace(Flatten(d2.t().mm(a.Squared()), d2.sum(0L)));
+        if (!signs) return;
+        var sd = d.sign();
+        var sa = a.sign();
+        var difference = Flatten(sd.t().mm(sa), sd.sum(0L));
+        var nonzero = Flatten(sd.abs().t().mm(sa.abs()), sd.abs().sum(0L));
+        sums[2].PlusInPlace(nonzero.Plus(difference).Over(2));
+        sums[3].PlusInPlace(nonzero.sub(difference).Over(2));
     }
 
     /// <summary>ρ²_j = s_j − g_j², the population variance (divisor n); rounding can make it a hair below 0, so it is clamped at 0.</summary>

@@ -20,6 +20,12 @@ public interface ISweepStore
     /// <summary>Stores the spec text (create-only: an existing spec is never replaced).</summary>
     void WriteSpec(string sweep, string text);
 
+    /// <summary>The numeric engine that computed the sweep (<see cref="Engine.Interop.EngineIdentity"/>), or null when none was stored.</summary>
+    string? ReadEngine(string sweep);
+
+    /// <summary>Stores the engine's name beside the spec (create-only).</summary>
+    void WriteEngine(string sweep, string engine);
+
     /// <summary>Registers the sweep's points with all runs queued; registering again reactivates a cancelled sweep.</summary>
     /// <param name="points">Each point's index, grid parameters as text, replicate count and spec device (cpu, cuda, cuda:i).</param>
     void Register(string sweep, string specText, IReadOnlyList<(int Point, string Parameters, int Replicates, string Device)> points);

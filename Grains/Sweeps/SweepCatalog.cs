@@ -1,4 +1,5 @@
 using OrleansSweeps.Contracts.Specs;
+using OrleansSweeps.Engine.Interop;
 
 namespace OrleansSweeps.Grains.Sweeps;
 
@@ -23,7 +24,15 @@ public sealed class SweepCatalog(string id, ISweepStore store)
         var stored = store.ReadSpec(Id);
         if (stored is not null && stored != spec.Text)
             throw new InvalidOperationException($"sweep '{Id}' already exists with a different spec; choose another --id");
-        if (stored is null) store.WriteSpec(Id, spec.Text);
+        if (stored is null)
+        {
+            store.WriteSpec(Id, spec.Text);
+            store.WriteEngine(Id, EngineIdentity.Name);
+        }
+        else
+        {
+            CheckEngine();
+        }
         store.Register(Id, spec.Text, spec.Points.Select(p => (p.Index, Parameters(p), p.Spec.Replicates, p.Spec.Device)).ToArray());
     }
 
@@ -31,7 +40,21 @@ public sealed class SweepCatalog(string id, ISweepStore store)
     public SweepSpec LoadSpec()
     {
         var text = store.ReadSpec(Id) ?? throw new InvalidOperationException($"unknown sweep '{Id}'");
+        CheckEngine();
         return SpecLoader.Parse(text, $"sweep '{Id}' spec.yaml");
+    }
+
+    /// <summary>
+    /// A sweep stored without an engine name was computed by the C++ engine over libtorch 1.13, whose results
+    /// differ from this engine's in the last bits: continuing it would mix the two in one table, so it is refused.
+    /// </summary>
+    private void CheckEngine()
+    {
+        var engine = store.ReadEngine(Id);
+        if (engine == EngineIdentity.Name) return;
+        throw new InvalidOperationException(engine is null
+            ? $"sweep '{Id}' was computed by the C++ engine over libtorch 1.13, whose results differ from the TorchSharp engine's in the last bits; it cannot be resumed: run its spec again under a new --id"
+            : $"sweep '{Id}' was computed by the engine '{engine}', not '{EngineIdentity.Name}'; it cannot be resumed: run its spec again under a new --id");
     }
 
     public SweepProgress Progress() => store.Progress(Id) ?? throw new InvalidOperationException($"unknown sweep '{Id}'");

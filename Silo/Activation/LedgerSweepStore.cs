@@ -15,6 +15,12 @@ public sealed class LedgerSweepStore(ILedger ledger, IBlobStore blobs) : ISweepS
     public void WriteSpec(string sweep, string text) =>
         Blocking.Wait(blobs.PutAsync(BlobKeys.Spec(sweep), Encoding.UTF8.GetBytes(text), BlobCondition.CreateOnly));
 
+    public string? ReadEngine(string sweep) =>
+        Blocking.Wait(blobs.GetAsync(BlobKeys.Engine(sweep))) is { } blob ? Encoding.UTF8.GetString(blob.Content) : null;
+
+    public void WriteEngine(string sweep, string engine) =>
+        Blocking.Wait(blobs.PutAsync(BlobKeys.Engine(sweep), Encoding.UTF8.GetBytes(engine), BlobCondition.CreateOnly));
+
     public void Register(string sweep, string specText, IReadOnlyList<(int Point, string Parameters, int Replicates, string Device)> points) =>
         Blocking.Wait(ledger.RegisterSweepAsync(new SweepDefinition(sweep, specText,
             points.Select(p => new PointDefinition(p.Point, p.Parameters, p.Replicates, DeviceKind.Of(p.Device))).ToArray())));

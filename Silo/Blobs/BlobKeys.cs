@@ -17,6 +17,9 @@ public static class BlobKeys
 
     public static string Spec(string sweep) => $"sweeps/{sweep}/spec.yaml";
 
+    /// <summary>The numeric engine that computes the sweep (written with the spec; resume refuses another).</summary>
+    public static string Engine(string sweep) => $"sweeps/{sweep}/engine.txt";
+
     public static string Run(RunId run) => $"sweeps/{run.Sweep}/runs/{run.PointId}/{run.ReplicateId}/";
 
     public static string Checkpoint(RunId run, int step) => $"{Run(run)}checkpoints/{step:D9}.ckpt";

@@ -144,6 +144,25 @@ public sealed class RunCommandTests
         Assert.Contains("already done", again.Stderr);
     }
 
+    [Fact]
+    public void A_sweep_of_the_cpp_engine_is_refused_on_resume_with_one_line()
+    {
+        using var dir = new TempDirectory();
+        var spec = WriteSpec(dir, SpecBuilder.ToyYaml);
+        var home = dir.Combine("home");
+        Assert.Equal(0, Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "s").ExitCode);
+        Assert.True(File.Exists(Path.Combine(home, "blobs", "sweeps", "s", "engine.txt")), "the engine's name is stored with the spec");
+        // The C++ engine stored no engine name beside the spec.
+        File.Delete(Path.Combine(home, "blobs", "sweeps", "s", "engine.txt"));
+
+        var resumed = Cli.Run(dir.Path, "resume", "s", "--home", home);
+
+        Assert.Equal(1, resumed.ExitCode);
+        var line = Assert.Single(resumed.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("C++ engine over libtorch 1.13", line, StringComparison.Ordinal);
+        Assert.Contains("cannot be resumed", line, StringComparison.Ordinal);
+    }
+
     private static string WriteSpec(TempDirectory dir, string yaml)
     {
         var path = dir.Combine("spec.yaml");

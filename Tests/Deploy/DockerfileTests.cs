@@ -19,13 +19,18 @@ public sealed class DockerfileTests
     }
 
     [Fact]
-    public void The_silo_image_defaults_to_the_silo_verb_and_verifies_libtorch()
+    public void The_silo_image_defaults_to_the_silo_verb_and_takes_libtorch_from_the_cuda_package()
     {
         Assert.Equal(["silo"], DockerfileChecks.FinalCmd(Docker("silo.Dockerfile")));
         var text = File.ReadAllText(Docker("silo.Dockerfile"));
-        Assert.Matches(new Regex(@"ARG LIBTORCH_URL=https://download\.pytorch\.org/libtorch/cu\d+/libtorch-cxx11-abi-shared-with-deps-[0-9.]+%2Bcu\d+\.zip"), text);
-        Assert.Matches(new Regex("ARG LIBTORCH_SHA256=[0-9a-f]{64}\n"), text);
-        Assert.Contains("sha256sum --check", text, StringComparison.Ordinal);
+        // Restored and published with the CUDA package, and the build fails unless its libtorch came with CUDA.
+        Assert.Contains("dotnet restore Client/Client.csproj -p:TorchBackend=cuda", text, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"dotnet publish Client/Client\.csproj [^\n]*-p:TorchBackend=cuda"), text);
+        Assert.Contains("libtorch_cuda.so", text, StringComparison.Ordinal);
+        Assert.Contains("libgskernels.so", text, StringComparison.Ordinal);
+        // Nothing of the C++ engine's build: no libtorch archive, no Engine/native.
+        Assert.DoesNotContain("LIBTORCH_URL", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Engine/native", text, StringComparison.Ordinal);
         Assert.Contains("FROM ${CUDA_RUNTIME_IMAGE} AS runtime", text, StringComparison.Ordinal);
         Assert.Contains("nvidia/cuda:", text, StringComparison.Ordinal);
         Assert.Contains("-runtime-", text, StringComparison.Ordinal);
@@ -60,7 +65,7 @@ public sealed class DockerfileTests
     public void The_build_context_leaves_out_build_outputs_and_secrets()
     {
         var ignore = File.ReadAllLines(Path.Combine(RepoPaths.Root, ".dockerignore"));
-        foreach (var pattern in new[] { "**/bin/", "**/obj/", "Engine/native/build/", ".git/", "k8s/overlays/*/secrets.env" })
+        foreach (var pattern in new[] { "**/bin/", "**/obj/", "Engine/kernels/build/", ".git/", "k8s/overlays/*/secrets.env" })
             Assert.Contains(pattern, ignore);
     }
 }

@@ -50,7 +50,7 @@ public sealed class CheckpointTests
         var error = Assert.Throws<NativeException>(() => trainer.LoadState(state));
 
         Assert.Equal(NativeStatus.IncompatibleState, error.Status);
-        Assert.Equal("gs_trainer_state_load", error.Operation);
+        Assert.Equal("trainer.load_state", error.Operation);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 

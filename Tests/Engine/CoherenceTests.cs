@@ -37,7 +37,8 @@ public sealed class CoherenceTests
         }
         long[] subset = [20, 3, 11];
         var selected = Coherence.Projections(model, data, subset, direction);
-        Assert.Equal(subset.Select(i => shares[i]), selected);
+        // Equal up to the last bits: libtorch 2.10's products round a row differently in a batch of 3 than of 23.
+        for (var k = 0; k < subset.Length; k++) NumericAssert.Close(shares[subset[k]], selected[k], 1e-12, 1e-15, $"selected s[{subset[k]}]");
     }
 
     [Fact]

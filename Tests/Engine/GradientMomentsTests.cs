@@ -53,7 +53,11 @@ public sealed class GradientMomentsTests
         using var data = TensorData.Upload(Sample(shape, outputs, n), Precision.Float32, "cpu");
         var reference = Loop(model, data, n);
         var moments = GradientMoments.Compute(model, data, [], signs: false);
-        NumericAssert.AllClose(reference.Mean, moments.Mean, 1e-4, Floor(reference.Mean, 1e-4), "mean");
+        // A mean that cancels across examples keeps only float32's rounding of each per-example gradient, and
+        // libtorch 2.10 rounds a row of a 40-example product differently from a 1-example one: below 1e-4 of the
+        // per-example gradients' size (√s_j), a mean is compared absolutely.
+        var scale = Math.Sqrt(reference.Second.Max());
+        NumericAssert.AllClose(reference.Mean, moments.Mean, 1e-4, Math.Max(Floor(reference.Mean, 1e-4), 1e-4 * scale), "mean");
         NumericAssert.AllClose(reference.Second, moments.Second, 1e-4, Floor(reference.Second, 1e-4), "second moment");
         Assert.Null(moments.Positive);
     }

@@ -1,6 +1,6 @@
 namespace OrleansSweeps.Tests.TestSupport;
 
-/// <summary>Layer texts (gs_api.h syntax) shared by the gradient-statistics tests: one per layer kind.</summary>
+/// <summary>Layer texts (LayerText syntax) shared by the gradient-statistics tests: one per layer kind.</summary>
 public static class TestLayers
 {
     public const string Mlp = "linear(5,7);relu;linear(7,6);tanh;linear(6,3)";

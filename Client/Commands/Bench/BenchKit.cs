@@ -43,6 +43,8 @@ internal static class BenchKit
         return times[repeat / 2];
     }
 
+    public static double Median(IReadOnlyList<double> values) => values.Order().ElementAt(values.Count / 2);
+
     /// <summary>This console again with <paramref name="args"/>: under <c>dotnet sweeps.dll</c> the process is the dotnet host and needs the dll; the apphost does not.</summary>
     public static ProcessStartInfo ThisConsole(IEnumerable<string> args)
     {

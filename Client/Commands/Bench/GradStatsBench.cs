@@ -11,7 +11,9 @@ namespace OrleansSweeps.Client.Commands.Bench;
 /// <c>sweeps bench gradstats</c>: for each model, side by side in one process, a plain forward+backward
 /// (gradient of the mean loss), our layer-structured statistic, and the same statistic by a loop over
 /// single examples (and single outputs for the MGS kernel; the loop's time covers only forming the
-/// Jacobian rows, not J Jᵀ, so its speed-up is a lower bound).
+/// Jacobian rows, not J Jᵀ, so its speed-up is a lower bound). With <c>--baseline</c> (the sweeps.dll of
+/// another build, e.g. the C++ engine's) each model is measured alternately in a process of ours and one of the
+/// baseline's, <c>--rounds</c> times each, and the baseline's plain and statistic times are printed beside ours.
 /// </summary>
 internal static class GradStatsBench
 {
@@ -26,15 +28,53 @@ internal static class GradStatsBench
         var repeat = new Option<int>("--repeat") { Description = "timed calls per measurement (median)", DefaultValueFactory = _ => 5 };
         var rounds = new Option<int>("--rounds") { Description = "interleaved rounds of all measurements (median over rounds)", DefaultValueFactory = _ => 3 };
         var format = new Option<string>("--format") { Description = "table or csv", DefaultValueFactory = _ => "table" };
+        var baseline = new Option<string?>("--baseline") { Description = "sweeps.dll of another build to compare with, in alternating processes" };
         var command = new Command("gradstats", "Per-example gradient statistics vs a plain backward pass and vs a single-example loop")
         {
-            models, batch, kernelBatch, p, repeat, rounds, format,
+            models, batch, kernelBatch, p, repeat, rounds, format, baseline,
         };
-        command.SetAction(parse => ErrorReporting.Run(() => Run(
-            parse.GetValue(models) is { Length: > 0 } m ? m : ["mlp", "gsnr-cnn", "lenet5"],
-            parse.GetValue(batch), parse.GetValue(kernelBatch), parse.GetValue(p), parse.GetValue(repeat), parse.GetValue(rounds), parse.GetValue(format)!)));
+        command.SetAction(parse => ErrorReporting.Run(() =>
+        {
+            var chosen = parse.GetValue(models) is { Length: > 0 } m ? m : ["mlp", "gsnr-cnn", "lenet5"];
+            var (b, kb, pp, r, n, f) = (parse.GetValue(batch), parse.GetValue(kernelBatch), parse.GetValue(p), parse.GetValue(repeat), parse.GetValue(rounds), parse.GetValue(format)!);
+            return parse.GetValue(baseline) is { } compare ? Compare(compare, chosen, b, kb, pp, r, n, f) : Run(chosen, b, kb, pp, r, n, f);
+        }));
         return command;
     }
+
+    private const string CompareHeader = "model,batch,statistic,plain_ms,ours_ms,ratio_vs_plain,speedup_vs_loop,baseline_plain_ms,baseline_ms,baseline_ratio_vs_plain";
+
+    /// <summary>Per model, <paramref name="rounds"/> processes of ours and of the baseline, alternately; medians over processes.</summary>
+    private static int Compare(string baseline, string[] models, int batch, int kernelBatch, int p, int repeat, int rounds, string format)
+    {
+        if (format is not ("table" or "csv")) throw new UsageException($"--format '{format}': expected table or csv");
+        var rows = new List<string[]>();
+        foreach (var model in models)
+        {
+            BenchKit.ParseModel(model);
+            string[] args = ["bench", "gradstats", "--model", model, "--batch", $"{batch}", "--kernel-batch", $"{kernelBatch}", "--p", $"{p}",
+                "--repeat", $"{repeat}", "--rounds", "1", "--format", "csv"];
+            var (ours, theirs) = (new List<string[][]>(), new List<string[][]>());
+            for (var round = 0; round < Math.Max(1, rounds); round++)
+            {
+                ours.Add(Csv(ChildProcess.Run(args)));
+                theirs.Add(Csv(ChildProcess.Run(args, baseline)));
+            }
+            for (var row = 0; row < ours[0].Length; row++)
+            {
+                double Median(List<string[][]> runs, int column) =>
+                    BenchKit.Median(runs.Select(run => double.Parse(run[row][column], CultureInfo.InvariantCulture)).ToList());
+                var (plain, stat, loop) = (Median(ours, 3), Median(ours, 4), Median(ours, 5));
+                var (basePlain, baseStat) = (Median(theirs, 3), Median(theirs, 4));
+                rows.Add([.. ours[0][row][..3], F(plain), F(stat), F(stat / plain), F(loop / stat), F(basePlain), F(baseStat), F(baseStat / basePlain)]);
+            }
+        }
+        Write(rows, format, CompareHeader);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The data rows of a child's CSV output (its header line dropped).</summary>
+    private static string[][] Csv(string[] lines) => lines.SkipWhile(l => !l.StartsWith("model,", StringComparison.Ordinal)).Skip(1).Select(l => l.Trim().Split(',')).ToArray();
 
     private static int Run(string[] models, int batch, int kernelBatch, int p, int repeat, int rounds, string format)
     {
@@ -73,7 +113,7 @@ internal static class GradStatsBench
                 });
             rows.Add(Row(models[m], kernelBatch, "mgs_kernel", kernel.Plain, kernel.Ours, kernel.Loop));
         }
-        Write(rows, format);
+        Write(rows, format, Header);
         return ExitCodes.Ok;
     }
 
@@ -100,8 +140,7 @@ internal static class GradStatsBench
             }
             l.Add(BenchKit.OnceMs(loop));
         }
-        static double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
-        return new Timing(Median(p), Median(o), Median(a), Median(l));
+        return new Timing(BenchKit.Median(p), BenchKit.Median(o), BenchKit.Median(a), BenchKit.Median(l));
     }
 
     private static string[] Row(string model, int batch, string statistic, double plain, double ours, double loop) =>
@@ -111,16 +150,16 @@ internal static class GradStatsBench
 
     private static string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
 
-    private static void Write(List<string[]> rows, string format)
+    private static void Write(List<string[]> rows, string format, string header)
     {
         if (format == "csv")
         {
-            Console.WriteLine(Header);
+            Console.WriteLine(header);
             foreach (var row in rows) Console.WriteLine(string.Join(',', row));
             return;
         }
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var column in Header.Split(',')) table.AddColumn(column);
+        foreach (var column in header.Split(',')) table.AddColumn(column);
         foreach (var row in rows) table.AddRow(row);
         AnsiConsole.Write(table);
     }

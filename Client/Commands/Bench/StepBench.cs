@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Data;
@@ -10,9 +9,10 @@ namespace OrleansSweeps.Client.Commands.Bench;
 
 /// <summary>
 /// <c>sweeps bench step</c>: wall time of one full-batch gradient-descent step on MNIST images, for each
-/// libtorch thread count from 1 to the core count. Each count runs in a fresh child process, one after
-/// the other in this run: libtorch 1.13 sets its thread pool up once, and changing the count afterwards
-/// makes every later step 2–3× slower (measured), which would spoil the comparison.
+/// libtorch thread count from 1 to the core count. Each count runs in a fresh child process: libtorch sets its
+/// thread pool up once, and changing the count afterwards makes every later step 2–3× slower (measured).
+/// With <c>--baseline</c> (the sweeps.dll of another build, e.g. the C++ engine's) each count runs
+/// alternately in our processes and the baseline's, <c>--rounds</c> times, medians side by side.
 /// </summary>
 internal static class StepBench
 {
@@ -23,17 +23,32 @@ internal static class StepBench
         var batch = new Option<int>("--batch") { Description = "examples per full-batch step", DefaultValueFactory = _ => 1000 };
         var repeat = new Option<int>("--repeat") { Description = "timed steps per configuration (median reported)", DefaultValueFactory = _ => 20 };
         var threads = new Option<int?>("--threads") { Description = "measure only this thread count, in this process" };
-        var step = new Command("step", "Time one full-batch training step per thread count") { model, p, batch, repeat, threads };
+        var baseline = new Option<string?>("--baseline") { Description = "sweeps.dll of another build to compare with, in alternating processes" };
+        var rounds = new Option<int>("--rounds") { Description = "alternating processes per engine and thread count (with --baseline)", DefaultValueFactory = _ => 3 };
+        var step = new Command("step", "Time one full-batch training step per thread count") { model, p, batch, repeat, threads, baseline, rounds };
         step.SetAction(parse => ErrorReporting.Run(() =>
         {
             var (name, pp, b, r) = (parse.GetValue(model)!, parse.GetValue(p), parse.GetValue(batch), parse.GetValue(repeat));
             if (parse.GetValue(threads) is { } only) return Measure(name, pp, b, r, only);
+            var compare = parse.GetValue(baseline);
             Console.WriteLine(NativeRuntime.Describe().Split('\n')[0]);
-            Console.WriteLine("model,batch,threads,step_ms");
+            Console.WriteLine(compare is null ? "model,batch,threads,step_ms" : "model,batch,threads,step_ms,baseline_step_ms,ratio_vs_baseline");
             for (var t = 1; t <= Environment.ProcessorCount; t++)
             {
-                var code = RunChild(["bench", "step", "--model", name, "--p", $"{pp}", "--batch", $"{b}", "--repeat", $"{r}", "--threads", $"{t}"]);
-                if (code != ExitCodes.Ok) return code;
+                string[] args = ["bench", "step", "--model", name, "--p", $"{pp}", "--batch", $"{b}", "--repeat", $"{r}", "--threads", $"{t}"];
+                if (compare is null)
+                {
+                    Console.WriteLine(ChildProcess.Run(args).Last());
+                    continue;
+                }
+                var (ours, theirs) = (new List<double>(), new List<double>());
+                for (var round = 0; round < Math.Max(1, parse.GetValue(rounds)); round++)
+                {
+                    ours.Add(StepMs(ChildProcess.Run(args)));
+                    theirs.Add(StepMs(ChildProcess.Run(args, compare)));
+                }
+                var (o, c) = (BenchKit.Median(ours), BenchKit.Median(theirs));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name},{b},{t},{o:F2},{c:F2},{o / c:F3}"));
             }
             return ExitCodes.Ok;
         }));
@@ -56,11 +71,6 @@ internal static class StepBench
         return ExitCodes.Ok;
     }
 
-    /// <summary>Runs this console again with <paramref name="args"/>, its output going straight to ours.</summary>
-    private static int RunChild(string[] args)
-    {
-        using var child = Process.Start(BenchKit.ThisConsole(args))!;
-        child.WaitForExit();
-        return child.ExitCode;
-    }
+    /// <summary>step_ms from a child's CSV line "model,batch,threads,step_ms".</summary>
+    private static double StepMs(string[] lines) => double.Parse(lines.Last().Split(',')[3], CultureInfo.InvariantCulture);
 }
