@@ -72,7 +72,14 @@ public sealed partial class RunGrain(
         RunSpec spec;
         try
         {
-            await Claim();
+            if (!await Claim())
+            {
+                // Ended by another activation since this one read the state (this one is stale: e.g. on a silo that was
+                // frozen and declared dead). It takes nothing back and writes nothing: the owner recorded the end.
+                site.ReleaseSlot(_id);
+                DeactivateOnIdle();
+                return RunAdmission.Ended;
+            }
             spec = await site.SpecAsync(_id);
             await site.StartedAsync(_id);
             if (site.ReminderPeriod is { } period) await this.RegisterOrUpdateReminder(WakeReminder, period, period);
@@ -101,17 +108,22 @@ public sealed partial class RunGrain(
         return admission;
     }
 
-    /// <summary>Writes the state that makes this activation the run's owner; re-reads once when another wrote since it was read.</summary>
-    private async Task Claim()
+    /// <summary>
+    /// Writes the state that makes this activation the run's owner; re-reads once when another wrote since it was read.
+    /// False, writing nothing, when the state read again says the run ended meanwhile: a stale activation must not set
+    /// an ended run back to training.
+    /// </summary>
+    private async Task<bool> Claim()
     {
         for (var tries = 0; ; tries++)
         {
+            if (state.State.Status is RunStatus.Completed or RunStatus.Failed) return false;
             state.State.Status = RunStatus.Training;
             state.State.Attempt++;
             try
             {
                 await state.WriteStateAsync();
-                return;
+                return true;
             }
             catch (InconsistentStateException) when (tries == 0)
             {
