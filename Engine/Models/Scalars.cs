@@ -28,45 +28,25 @@ internal static class Scalars
     /// <summary>a += b in place (no temporary alpha).</summary>
     public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
 
-    /// <summary>a += factor · b in place.</summary>
-    public static Tensor PlusScaledInPlace(this Tensor a, Tensor b, double factor)
-    {
-        using var s = factor.ToScalar();
-        return a.add_(b, s);
-    }
-
     /// <summary>factor · a.</summary>
-    public static Tensor Times(this Tensor a, double factor)
-    {
-        using var s = factor.ToScalar();
-        return a.mul(s);
-    }
+    public static Tensor Times(this Tensor a, double factor) => With(factor, s => a.mul(s));
 
     /// <summary>a ·= factor in place.</summary>
-    public static Tensor TimesInPlace(this Tensor a, double factor)
-    {
-        using var s = factor.ToScalar();
-        return a.mul_(s);
-    }
+    public static Tensor TimesInPlace(this Tensor a, double factor) => With(factor, s => a.mul_(s));
 
     /// <summary>a / divisor.</summary>
-    public static Tensor Over(this Tensor a, double divisor)
-    {
-        using var s = divisor.ToScalar();
-        return a.div(s);
-    }
+    public static Tensor Over(this Tensor a, double divisor) => With(divisor, s => a.div(s));
 
     /// <summary>a /= divisor in place.</summary>
-    public static Tensor OverInPlace(this Tensor a, double divisor)
-    {
-        using var s = divisor.ToScalar();
-        return a.div_(s);
-    }
+    public static Tensor OverInPlace(this Tensor a, double divisor) => With(divisor, s => a.div_(s));
 
     /// <summary>a + constant, elementwise.</summary>
-    public static Tensor PlusConstant(this Tensor a, double constant)
+    public static Tensor PlusConstant(this Tensor a, double constant) => With(constant, s => a.add(s, One));
+
+    /// <summary>Runs <paramref name="op"/> with <paramref name="value"/> as a Scalar that stays alive through the call and is freed after it.</summary>
+    private static Tensor With(double value, Func<Scalar, Tensor> op)
     {
-        using var s = constant.ToScalar();
-        return a.add(s, One);
+        using var scalar = value.ToScalar();
+        return op(scalar);
     }
 }
