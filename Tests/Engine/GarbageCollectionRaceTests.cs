@@ -44,21 +44,7 @@ public sealed class GarbageCollectionRaceTests
         var examples = classification ? RandomExamples.Classification(256, [64], 10, seed: 22) : RandomExamples.Regression(256, [64], 10, seed: 23);
         var training = new TrainingSpec(optimizer, 3, 40, 0.1, new ScheduleSpec(ScheduleKind.Constant, 1, 0, 100), 0.9, 0.01,
             new AdamSpec(0.9, 0.999, 1e-8));
-        double[] Train(bool collecting)
-        {
-            using var model = NativeModel.Create(Layers, Precision.Float32, "cpu", 4, InitScheme.Pytorch);
-            using var data = TensorData.Upload(examples, Precision.Float32, "cpu");
-            using var trainer = Trainer.Create(model, training, seed: 1);
-            var steps = () =>
-            {
-                for (var i = 0; i < 150; i++) trainer.Step(data, [], 0.01);
-            };
-            if (collecting) WhileCollecting(steps);
-            else steps();
-            return model.GetParameters();
-        }
-
-        Assert.Equal(Train(collecting: false), Train(collecting: true));
+        Assert.Equal(Trained(Layers, examples, training, steps: 150, collecting: false), Trained(Layers, examples, training, steps: 150, collecting: true));
     }
 
     [Fact]
@@ -94,21 +80,24 @@ public sealed class GarbageCollectionRaceTests
     {
         var examples = RandomExamples.Classification(64, [32], 5, seed: 25);
         var regularization = RegularizationSpec.None with { Dropout = dropout, GradNorm = penalty, MgsTrace = penalty, DataGrad = penalty, WinsorizeC = winsorize };
-        double[] Train(bool collecting)
-        {
-            using var model = NativeModel.Create("linear(32,64);tanh;linear(64,64);tanh;linear(64,5)", Precision.Float32, "cpu", 6, InitScheme.Pytorch);
-            using var data = TensorData.Upload(examples, Precision.Float32, "cpu");
-            using var trainer = Trainer.Create(model, Regularized.Sgd(regularization, momentum: 0.9, weightDecay: 0.01), seed: 1);
-            var steps = () =>
-            {
-                for (var i = 0; i < 60; i++) trainer.Step(data, [], 0.01);
-            };
-            if (collecting) WhileCollecting(steps);
-            else steps();
-            return model.GetParameters();
-        }
+        const string layers = "linear(32,64);tanh;linear(64,64);tanh;linear(64,5)";
+        var training = Regularized.Sgd(regularization, momentum: 0.9, weightDecay: 0.01);
+        Assert.Equal(Trained(layers, examples, training, steps: 60, collecting: false), Trained(layers, examples, training, steps: 60, collecting: true));
+    }
 
-        Assert.Equal(Train(collecting: false), Train(collecting: true));
+    /// <summary>θ after <paramref name="steps"/> full-batch steps from a fixed θ0, with or without a collecting thread beside them.</summary>
+    private static double[] Trained(string layers, Examples examples, TrainingSpec training, int steps, bool collecting)
+    {
+        using var model = NativeModel.Create(layers, Precision.Float32, "cpu", 4, InitScheme.Pytorch);
+        using var data = TensorData.Upload(examples, Precision.Float32, "cpu");
+        using var trainer = Trainer.Create(model, training, seed: 1);
+        void Steps()
+        {
+            for (var i = 0; i < steps; i++) trainer.Step(data, [], 0.01);
+        }
+        if (collecting) WhileCollecting(Steps);
+        else Steps();
+        return model.GetParameters();
     }
 
     private static IEnumerable<double[]> Moments(GradientMoments m) => [m.Mean, m.Second, m.Positive!, m.Negative!];
