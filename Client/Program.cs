@@ -18,7 +18,19 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length == 0)
+        {
+            // No verb: the help, which lists them, with the bad-input code.
+            await Build().Parse("--help").InvokeAsync().ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
         var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line and the bad-input code, as for every other mistake.
+            Console.Error.WriteLine($"error: {ParseErrors.Describe(parse)}");
+            return ExitCodes.BadInput;
+        }
         using var telemetry = parse.Errors.Count == 0 && TelemetryVerbs.Contains(parse.CommandResult.Command.Name) ? OtlpExport.Start() : null;
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = LifecycleOptions.TerminationTimeout(parse, GracePeriod) })
             .ConfigureAwait(false);

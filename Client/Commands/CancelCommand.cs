@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Storage;
 
@@ -22,7 +23,7 @@ internal static class CancelCommand
             var opened = SweepStores.Open(stores.Read(parse), create: false);
             try
             {
-                if (!Blocking.Wait(opened.Ledger.CancelSweepAsync(id))) throw new InvalidOperationException($"unknown sweep '{id}' in {opened.Description}");
+                if (!Blocking.Wait(opened.Ledger.CancelSweepAsync(id))) throw new UnknownSweepException($"unknown sweep '{id}' in {opened.Description}");
                 Console.WriteLine($"sweep {id}: cancelled; its running runs checkpoint and stop; `sweeps resume {id}` continues it");
                 return ExitCodes.Ok;
             }

@@ -43,24 +43,32 @@ internal static partial class EmbeddedSilo
         NativeRuntime.SetThreads(settings.Threads ?? 1);
     }
 
+    /// <summary>
+    /// One embedded silo per home at a time: a second process would be a cluster of its own training the same runs (the
+    /// runs' ETags would fence one off, after wasted work). The lock is taken before the sweep is registered, so a refused
+    /// <c>run</c> writes nothing; it dies with its process, even by SIGKILL. Null on shared stores (many silos share them).
+    /// </summary>
+    public static HomeLock? LockHome(StoreSettings stores)
+    {
+        if (stores.Shared) return null;
+        Directory.CreateDirectory(stores.Home);
+        return HomeLock.Acquire(stores.Home);
+    }
+
+    /// <summary>Hosts a silo until the sweep stops; on a home, the caller holds its lock (<see cref="LockHome"/>).</summary>
     public static int Host(SweepStores stores, SweepCatalog grain, SweepSpec sweep, SiloSettings settings, CancellationToken cancel)
     {
         var before = grain.Progress();
         if (before.RunsEnded == before.Runs) Console.Error.WriteLine($"sweep {grain.Id}: all {before.Runs} runs already done");
         if (stores.Home is not { } home) return HostOnSharedStores(stores, grain, sweep, settings, before, cancel);
-        // One embedded silo per home at a time: a second process would be a cluster of its own training the same runs
-        // (the runs' ETags would fence one off, after wasted work). The lock dies with its process, even by SIGKILL.
-        using (HomeLock.Acquire(home.Root))
+        var health = new SiloHealth();
+        SweepView view;
+        using (HealthEndpoint.Start(settings.Lifecycle.Health, health))
         {
-            var health = new SiloHealth();
-            SweepView view;
-            using (HealthEndpoint.Start(settings.Lifecycle.Health, health))
-            {
-                view = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
-                    Blocking.Wait(DriveEmbeddedAsync(home, stores, grain.Id, SiloOptions(settings, sweep, observer), settings.Lifecycle.GracePeriod, health, cancel)));
-            }
-            return Ended(stores, grain, sweep, view);
+            view = SweepProgressDisplay.Show(sweep, grain.Id, before, observer =>
+                Blocking.Wait(DriveEmbeddedAsync(home, stores, grain.Id, SiloOptions(settings, sweep, observer), settings.Lifecycle.GracePeriod, health, cancel)));
         }
+        return Ended(stores, grain, sweep, view);
     }
 
     /// <summary>Hosts the embedded silo until the sweep's grain stops (finished, cancelled, failed); a cancel stops the silo, which drains.</summary>

@@ -1,6 +1,7 @@
 using Orleans.Runtime;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Engine.Interop;
+using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Hosting;
 
 namespace OrleansSweeps.Client.Commands;
@@ -19,6 +20,10 @@ internal static class ErrorReporting
             return Fail(e.Message, ExitCodes.BadInput);
         }
         catch (UsageException e)
+        {
+            return Fail(e.Message, ExitCodes.BadInput);
+        }
+        catch (UnknownSweepException e)
         {
             return Fail(e.Message, ExitCodes.BadInput);
         }

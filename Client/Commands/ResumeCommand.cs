@@ -30,6 +30,7 @@ internal static class ResumeCommand
             var grain = new SweepCatalog(sweepId, new LedgerSweepStore(stores.Ledger, stores.Blobs));
             var spec = grain.LoadSpec();
             EmbeddedSilo.Prepare(settings, spec);
+            using var homeLock = EmbeddedSilo.LockHome(settings.Stores);
             grain.Submit(spec);
             return EmbeddedSilo.Host(stores, grain, spec, settings, cancel);
         }

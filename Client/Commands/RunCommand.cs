@@ -37,6 +37,7 @@ internal static partial class RunCommand
         if (detach && !settings.Stores.Shared) throw new UsageException("--detach submits to shared stores for `sweeps silo` workers: give --ledger and --blobs");
         if (!detach) EmbeddedSilo.Prepare(settings, sweep);
         var sweepId = id ?? SweepHome.DefaultSweepId(sweep);
+        using var homeLock = detach ? null : EmbeddedSilo.LockHome(settings.Stores);
         var stores = SweepStores.Open(settings.Stores, create: true);
         try
         {

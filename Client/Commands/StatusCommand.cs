@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Orleans.Runtime;
 using OrleansSweeps.Client.Display;
+using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Cluster;
 using OrleansSweeps.Silo.Hosting;
@@ -33,7 +34,7 @@ internal static class StatusCommand
         {
             IReadOnlyList<SweepStatus> statuses = sweep is null
                 ? Blocking.Wait(stores.Ledger.ListSweepsAsync())
-                : [Blocking.Wait(stores.Ledger.GetSweepStatusAsync(sweep)) ?? throw new InvalidOperationException($"unknown sweep '{sweep}' in {stores.Description}")];
+                : [Blocking.Wait(stores.Ledger.GetSweepStatusAsync(sweep)) ?? throw new UnknownSweepException($"unknown sweep '{sweep}' in {stores.Description}")];
             Console.WriteLine("sweep\tstate\tpoints\truns done/total\tqueued\trunning\tfailed\taggregates done\tpending");
             foreach (var s in statuses)
             {

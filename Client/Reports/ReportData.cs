@@ -37,7 +37,7 @@ internal sealed record ReportData(string Sweep, SweepSpec Spec, SweepProgress Pr
         {
             specText = null; // not a valid blob key (e.g. "a/../b"), so no sweep can have that id
         }
-        if (specText is null) throw new InvalidOperationException($"unknown sweep '{sweep}' in {stores.Description}");
+        if (specText is null) throw new UnknownSweepException($"unknown sweep '{sweep}' in {stores.Description}");
         var grain = new SweepCatalog(sweep, store);
         var spec = grain.LoadSpec();
         var results = ResultsTable.Build(sweep, spec, store.ReadAggregate);

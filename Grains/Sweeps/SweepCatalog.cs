@@ -39,7 +39,7 @@ public sealed class SweepCatalog(string id, ISweepStore store)
     /// <summary>The submitted spec; throws <see cref="InvalidOperationException"/> for an unknown sweep.</summary>
     public SweepSpec LoadSpec()
     {
-        var text = store.ReadSpec(Id) ?? throw new InvalidOperationException($"unknown sweep '{Id}'");
+        var text = store.ReadSpec(Id) ?? throw new UnknownSweepException($"unknown sweep '{Id}'");
         CheckEngine();
         return SpecLoader.Parse(text, $"sweep '{Id}' spec.yaml");
     }
@@ -57,7 +57,7 @@ public sealed class SweepCatalog(string id, ISweepStore store)
             : $"sweep '{Id}' was computed by the engine '{engine}', not '{EngineIdentity.Name}'; it cannot be resumed: run its spec again under a new --id");
     }
 
-    public SweepProgress Progress() => store.Progress(Id) ?? throw new InvalidOperationException($"unknown sweep '{Id}'");
+    public SweepProgress Progress() => store.Progress(Id) ?? throw new UnknownSweepException($"unknown sweep '{Id}'");
 
     /// <summary>When the sweep has finished, writes and returns its results table; otherwise null.</summary>
     public ResultsTable? TryComplete(SweepSpec spec)

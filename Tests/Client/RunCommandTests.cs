@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansSweeps.Silo.Hosting;
 using OrleansSweeps.Tests.TestSupport;
 
 namespace OrleansSweeps.Tests.Client;
@@ -107,6 +108,28 @@ public sealed class RunCommandTests
         Assert.Single(result.Stderr.Trim().Split('\n'));
         Assert.Contains(expected, result.Stderr);
         Assert.False(Directory.Exists(dir.Combine("h")));
+    }
+
+    [Fact]
+    public void A_run_refused_because_another_process_holds_the_home_registers_nothing()
+    {
+        using var dir = new TempDirectory();
+        var spec = WriteSpec(dir, SpecBuilder.ToyYaml);
+        var home = dir.Combine("h");
+        Assert.Equal(0, Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "first").ExitCode);
+
+        Cli.Result refused;
+        // This test process stands in for another `sweeps run` training on the home.
+        using (HomeLock.Acquire(home))
+            refused = Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "second");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal($"error: home '{home}': another sweeps process is running a silo on it", refused.Stderr.Trim().Split(" (")[0]);
+        Assert.False(Directory.Exists(Path.Combine(home, "blobs", "sweeps", "second")), "no spec stored");
+        var status = Cli.Run(dir.Path, "status", "--home", home);
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("first", status.Stdout);
+        Assert.DoesNotContain("second", status.Stdout);
     }
 
     [Fact]

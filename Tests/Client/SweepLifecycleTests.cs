@@ -204,7 +204,7 @@ public sealed class SweepLifecycleTests
         Assert.Equal(["0", "0"], row[5..7]); // none running, none failed: every drained run is queued again
 
         var unknown = Cli.Run(dir.Path, "results", "nope", "--home", home);
-        Assert.Equal(1, unknown.ExitCode);
+        Assert.Equal(2, unknown.ExitCode);
         Assert.Equal("error: unknown sweep 'nope'", unknown.Stderr.Trim());
 
         var empty = Cli.Run(dir.Path, "status", "--home", dir.Combine("nothing-here"));

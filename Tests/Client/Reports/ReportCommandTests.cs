@@ -105,7 +105,7 @@ public sealed partial class ReportCommandTests(ReportedSweep sweep)
     public void Errors_are_one_line_naming_what_and_where()
     {
         var unknown = Cli.Run(sweep.Directory, "report", "nope", "--home", sweep.Home, "--out", Path.Combine(sweep.Directory, "x"));
-        Assert.Equal(1, unknown.ExitCode);
+        Assert.Equal(2, unknown.ExitCode);
         Assert.Equal($"error: unknown sweep 'nope' in home '{sweep.Home}'", unknown.Stderr.Trim());
 
         var nowhere = Path.Combine(sweep.Directory, "no-home");
