@@ -33,7 +33,19 @@ internal sealed class StoreOptions
     {
         var settings = StoreSettings.FromOptions(parse.GetValue(Home)!, parse.GetValue(Ledger), parse.GetValue(Blobs));
         if (settings.Shared && parse.GetResult(Home) is { Implicit: false })
-            throw new UsageException("--home names the embedded store; it cannot be combined with --ledger / --blobs");
+            throw new UsageException($"--home names the embedded store; it cannot be combined with {SharedSource(parse)}");
         return settings;
+    }
+
+    /// <summary>What named the shared stores: the options typed, or the environment (e.g. after <c>scripts/local-cluster.sh env</c>).</summary>
+    private string SharedSource(ParseResult parse)
+    {
+        var named = new List<string>();
+        if (parse.GetResult(Ledger) is not null) named.Add("--ledger");
+        if (parse.GetResult(Blobs) is not null) named.Add("--blobs");
+        if (named.Count > 0) return string.Join(" / ", named);
+        var set = new[] { StoreSettings.LedgerVariable, StoreSettings.BlobsVariable }
+            .Where(v => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v))).Select(v => "$" + v);
+        return $"{string.Join(" and ", set)} set in the environment (unset it, or drop --home)";
     }
 }

@@ -19,6 +19,7 @@ public static partial class SpecLoader
 
     public static SweepSpec LoadFile(string path)
     {
+        if (Directory.Exists(path)) throw new SpecException(path, 0, "", "is a directory; give the path of a spec file (YAML)");
         if (!File.Exists(path)) throw new SpecException(path, 0, "", "file not found");
         var length = new FileInfo(path).Length;
         if (length > MaxSpecBytes) throw new SpecException(path, 0, "", $"spec is {length} bytes; the limit is {MaxSpecBytes}");
@@ -84,6 +85,9 @@ public static partial class SpecLoader
         catch (YamlException e)
         {
             var message = (e.InnerException?.Message ?? e.Message).ReplaceLineEndings(" ");
+            // YamlDotNet places a tab in an indentation at the start of the mapping it was scanning (often line 1).
+            if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstTabIndentedLine(text) is { } tabbed)
+                throw new SpecException(file, tabbed, "", "not valid YAML: a tab in the indentation (YAML indents with spaces only)");
             throw new SpecException(file, (int)e.Start.Line, "", $"not valid YAML: {StripMarks(message)}");
         }
         catch (InvalidOperationException)
@@ -96,6 +100,18 @@ public static partial class SpecLoader
         if (stream.Documents.Count > 1) throw new SpecException(file, (int)stream.Documents[1].RootNode.Start.Line, "", "holds more than one YAML document");
         return stream.Documents[0].RootNode as YamlMappingNode
             ?? throw new SpecException(file, (int)stream.Documents[0].RootNode.Start.Line, "", "the spec must be a mapping of fields (name, dataset, model, training, …)");
+    }
+
+    /// <summary>The 1-based number of the first line whose leading whitespace holds a tab, or null.</summary>
+    private static int? FirstTabIndentedLine(string text)
+    {
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            if (lines[i].AsSpan(0, indent).Contains('\t')) return i + 1;
+        }
+        return null;
     }
 
     private sealed record Axis(string Path, YamlNode KeyNode, IReadOnlyList<YamlNode> Nodes, IReadOnlyList<string> Values);

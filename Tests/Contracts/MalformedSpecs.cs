@@ -41,6 +41,8 @@ public static partial class MalformedSpecs
             replicates: 2
             replicates: 3
             """, 3, ""),
+        // YamlDotNet places this error at the mapping it was scanning (line 4 or 1); the tab is on line 6.
+        new("yaml-tab-indent", "name: bad\nreplicates: 2\ndataset:\n  kind: toy-product\nmodel:\n\tkind: mlp\n", 6, ""),
         new("empty-file", "", 0, ""),
         new("comments-only", "# nothing here\n", 0, ""),
         new("top-level-list", """

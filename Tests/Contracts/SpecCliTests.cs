@@ -12,7 +12,7 @@ public sealed class SpecCliTests
 
     public static TheoryData<string> CliCases => MalformedSpecs.Names(new[]
     {
-        "yaml-syntax", "empty-file", "top-level-list", "missing-name", "typo-top-level-key", "typo-nested-key",
+        "yaml-syntax", "yaml-tab-indent", "empty-file", "top-level-list", "missing-name", "typo-top-level-key", "typo-nested-key",
         "newline-in-value", "invalid-device", "lr-negative", "steps-not-integer", "mnist-train-size-above-pool",
         "label-noise-on-toy-product", "momentum-with-adam", "frozen-every-layer", "record-step-beyond-training",
         "grid-key-not-a-field", "grid-duplicate-values", "grid-value-invalid",
@@ -49,6 +49,21 @@ public sealed class SpecCliTests
 
         AssertRejected(run, specPath + ": ");
         AssertRejected(validate, specPath + ": ");
+        Assert.False(Directory.Exists(home), $"run created {home}");
+    }
+
+    [Fact]
+    public void A_spec_path_that_is_a_directory_says_so()
+    {
+        using var dir = new TempDirectory();
+        var home = dir.Combine("home");
+        Directory.CreateDirectory(dir.Combine("specs"));
+
+        var run = Cli.Run(dir.Path, "run", dir.Combine("specs"), "--home", home);
+        var validate = Cli.Run(dir.Path, "validate", dir.Combine("specs"));
+
+        AssertRejected(run, dir.Combine("specs") + ": is a directory");
+        AssertRejected(validate, dir.Combine("specs") + ": is a directory");
         Assert.False(Directory.Exists(home), $"run created {home}");
     }
 
