@@ -25,11 +25,12 @@ namespace OrleansSweeps.Client.Commands;
 /// </summary>
 internal static partial class EmbeddedSilo
 {
-    /// <summary>Checks the settings before anything is written; sets libtorch's threads (process-global, so once, before any work).</summary>
+    /// <summary>Checks the settings and the data files before anything is written; sets libtorch's threads (process-global, so once, before any work).</summary>
     public static void Prepare(SiloSettings settings, SweepSpec sweep)
     {
         Check(settings);
         foreach (var wanted in sweep.Points.Select(p => settings.Device ?? p.Spec.Device).Distinct()) CheckDevice(wanted);
+        DataCheck.Require(sweep);
     }
 
     /// <summary>Checks the options every silo-hosting verb shares; sets libtorch's threads (process-global, once, before any work).</summary>

@@ -3,16 +3,17 @@ using OrleansSweeps.Contracts.Specs;
 
 namespace OrleansSweeps.Client.Commands;
 
-/// <summary><c>sweeps validate SPEC.yaml</c>: checks a spec and prints what it would run; writes nothing.</summary>
+/// <summary><c>sweeps validate SPEC.yaml</c>: checks a spec and the data files it reads on this machine, and prints what it would run; writes nothing.</summary>
 internal static class ValidateCommand
 {
     public static Command Create()
     {
         var spec = CommonOptions.Spec();
-        var command = new Command("validate", "Check a sweep spec and show its grid; writes nothing") { spec };
+        var command = new Command("validate", "Check a sweep spec (and that its data files are on this machine) and show its grid; writes nothing") { spec };
         command.SetAction(parse => ErrorReporting.Run(() =>
         {
             var sweep = SpecLoader.LoadFile(parse.GetValue(spec)!);
+            DataCheck.Require(sweep);
             Console.WriteLine($"{sweep.SourcePath}: ok — sweep '{sweep.Name}', {sweep.Points.Count} points, {sweep.RunCount} runs");
             foreach (var axis in sweep.Grid) Console.WriteLine($"  grid {axis.Path}: {string.Join(", ", axis.Values)}");
             return ExitCodes.Ok;

@@ -87,7 +87,7 @@ public static class Cifar10Files
     }
 
     /// <summary>The directory itself, or the tarball's <c>cifar-10-batches-bin</c> below it when only that holds the files.</summary>
-    private static string Resolve(string directory)
+    internal static string Resolve(string directory)
     {
         var nested = Path.Combine(directory, TarballDirectory);
         return !File.Exists(Path.Combine(directory, TestBatch)) && File.Exists(Path.Combine(nested, TestBatch)) ? nested : directory;
