@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Activation;
+using OrleansSweeps.Silo.Ledger;
 using OrleansSweeps.Silo.Storage;
 
 namespace OrleansSweeps.Client.Commands;
@@ -23,6 +24,14 @@ internal static class CancelCommand
             var opened = SweepStores.Open(stores.Read(parse), create: false);
             try
             {
+                var status = Blocking.Wait(opened.Ledger.GetSweepStatusAsync(id)) ?? throw new UnknownSweepException($"unknown sweep '{id}' in {opened.Description}");
+                // A finished sweep has nothing to stop; marking it cancelled would only make status say so.
+                var state = StatusCommand.State(status);
+                if (state is "finished" or "cancelled")
+                {
+                    Console.WriteLine($"sweep {id}: already {state}; nothing to cancel");
+                    return ExitCodes.Ok;
+                }
                 if (!Blocking.Wait(opened.Ledger.CancelSweepAsync(id))) throw new UnknownSweepException($"unknown sweep '{id}' in {opened.Description}");
                 Console.WriteLine($"sweep {id}: cancelled; its running runs checkpoint and stop; `sweeps resume {id}` continues it");
                 return ExitCodes.Ok;

@@ -35,13 +35,16 @@ internal static class StatusCommand
             IReadOnlyList<SweepStatus> statuses = sweep is null
                 ? Blocking.Wait(stores.Ledger.ListSweepsAsync())
                 : [Blocking.Wait(stores.Ledger.GetSweepStatusAsync(sweep)) ?? throw new UnknownSweepException($"unknown sweep '{sweep}' in {stores.Description}")];
-            Console.WriteLine("sweep\tstate\tpoints\truns done/total\tqueued\trunning\tfailed\taggregates done\tpending");
-            foreach (var s in statuses)
-            {
-                var state = s.State == SweepState.Cancelled ? "cancelled" : s.RunsFinished && s.Aggregates.Ready == 0 ? "finished" : "active";
-                Console.WriteLine(string.Join('\t', s.Sweep, state, s.Points, $"{s.Runs.Completed + s.Runs.Failed}/{s.Runs.Total}",
-                    s.Runs.Queued, s.Runs.Running, s.Runs.Failed, s.Aggregates.Completed, s.Aggregates.Ready));
-            }
+            // A home no process holds trains nothing: what the catalog says is running, a killed process left, and the
+            // next `run` or `resume` queues again (RequeueRunningAsync). Say so rather than show it running.
+            var idleHome = stores.Home is { } home && !HomeLock.IsHeld(home.Root);
+            var rows = statuses.Select(s => (IReadOnlyList<string>)
+            [
+                s.Sweep, State(s), Count(s.Points), $"{s.Runs.Completed + s.Runs.Failed}/{s.Runs.Total}",
+                Count(s.Runs.Queued + (idleHome ? s.Runs.Running : 0)), Count(idleHome ? 0 : s.Runs.Running), Count(s.Runs.Failed),
+                Count(s.Aggregates.Completed), Count(s.Aggregates.Ready),
+            ]).ToArray();
+            foreach (var line in TextTable.Lines(SweepHeader, rows)) Console.WriteLine(line);
             var slots = Blocking.Wait(stores.Ledger.ListSiloSlotsAsync());
             var running = Blocking.Wait(stores.Ledger.ListRunningAsync());
             SiloTable.Write(Members(stores, settings, slots, running), slots, running, sweep, DateTimeOffset.UtcNow);
@@ -52,6 +55,14 @@ internal static class StatusCommand
             Blocking.Wait(stores.DisposeAsync().AsTask());
         }
     }
+
+    private static readonly string[] SweepHeader = ["sweep", "state", "points", "runs done/total", "queued", "running", "failed", "aggregates done", "pending"];
+
+    /// <summary>Finished: every run ended and no aggregate waits; a cancelled sweep says so until resumed.</summary>
+    internal static string State(SweepStatus s) =>
+        s.State == SweepState.Cancelled ? "cancelled" : s.RunsFinished && s.Aggregates.Ready == 0 ? "finished" : "active";
+
+    private static string Count(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// A cluster's silos are Orleans' to list. A home has no membership table: while a process holds its lock, the silo

@@ -58,9 +58,9 @@ public sealed class ClusterHealthAndLifecycleTests(PostgresServer postgres)
     {
         var status = Cli.Run(dir.Path, ["status", "s", .. stores]);
         Assert.True(status.ExitCode == 0, status.Stderr);
-        var lines = status.Stdout.Split('\n').Where(l => l.StartsWith(silo + "\t", StringComparison.Ordinal)).ToArray();
+        var lines = StatusOutput.Rows(status.Stdout, silo);
         Assert.True(lines.Length == 1, status.Stdout);
-        return lines[0].TrimEnd().Split('\t');
+        return lines[0];
     }
 
     /// <summary>Runs marked running, and runs naming a silo, in the catalog (queried past the product's code).</summary>

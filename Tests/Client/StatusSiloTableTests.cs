@@ -46,15 +46,15 @@ public sealed class StatusSiloTableTests
 
         Assert.Equal(
         [
-            "silo\tstate\tslots\tdevice\ttraining\tlast alive (UTC)\truns",
             "a\tdead\t2\tcpu\t0\t2026-12-02 11:50:00\t-",
             "a\tactive\t2\tcpu\t2\t2026-12-02 09:00:00\ts/p0000/r000 s/p0000/r001",
             "b\tdead\t1\tcuda:0\t1\t2026-12-02 11:30:00\ts/p0001/r000",
             "d\tjoining\t-\t-\t0\t2026-12-02 12:00:00\t-",
             "e\tshutting down\t-\t-\t0\t2026-12-02 11:59:00\t-",
-        ], SiloTable.Lines(members, slots, running, "s", Now));
-        Assert.Contains("a\tactive\t2\tcpu\t3\t2026-12-02 09:00:00\ts/p0000/r000 s/p0000/r001 t/p0000/r000", SiloTable.Lines(members, slots, running, null, Now));
-        Assert.Empty(SiloTable.Lines([members[3]], slots, running, null, Now));
+        ], SiloTable.Rows(members, slots, running, "s", Now).Select(r => string.Join('\t', r)));
+        Assert.Contains("a\tactive\t2\tcpu\t3\t2026-12-02 09:00:00\ts/p0000/r000 s/p0000/r001 t/p0000/r000",
+            SiloTable.Rows(members, slots, running, null, Now).Select(r => string.Join('\t', r)));
+        Assert.Empty(SiloTable.Rows([members[3]], slots, running, null, Now));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class StatusSiloTableTests
             Assert.Equal(130, Cli.Wait(process).ExitCode);
             var after = Cli.Run(dir.Path, "status", "s", "--home", home);
             Assert.True(after.ExitCode == 0, after.Stderr);
-            Assert.DoesNotContain("silo\tstate", after.Stdout);
+            Assert.Empty(StatusOutput.Rows(after.Stdout, "silo"));
         }
         finally
         {
@@ -84,13 +84,61 @@ public sealed class StatusSiloTableTests
         }
     }
 
+    [Fact]
+    public void Runs_a_killed_process_left_running_read_as_queued_and_its_silo_is_gone()
+    {
+        using var dir = new TempDirectory();
+        var spec = dir.Combine("spec.yaml");
+        File.WriteAllText(spec, EndlessRuns);
+        var home = dir.Combine("h");
+        using var process = Cli.Start(dir.Path, "run", spec, "--home", home, "--id", "s", "--slots", "2", "--checkpoint-interval", "0");
+        try
+        {
+            Poll.Until(() => process.HasExited || TrainingSilo(dir, home) is not null, TimeSpan.FromMinutes(1), "the home's silo training both runs");
+            Assert.Equal(["s", "active", "1", "0/2", "0", "2"], StatusOutput.Row(Cli.Run(dir.Path, "status", "--home", home).Stdout, "s")[..6]);
+
+            Cli.Signal(process, "KILL");
+            process.WaitForExit();
+            var after = Cli.Run(dir.Path, "status", "--home", home);
+
+            Assert.True(after.ExitCode == 0, after.Stderr);
+            Assert.Equal(["s", "active", "1", "0/2", "2", "0", "0"], StatusOutput.Row(after.Stdout, "s")[..7]);
+            Assert.Empty(StatusOutput.Rows(after.Stdout, "silo"));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public void The_tables_are_aligned_and_cancel_on_a_finished_sweep_changes_nothing()
+    {
+        using var dir = new TempDirectory();
+        var spec = dir.Combine("toy.yaml");
+        File.WriteAllText(spec, SpecBuilder.ToyYaml);
+        var home = dir.Combine("h");
+        Assert.Equal(0, Cli.Run(dir.Path, "run", spec, "--home", home, "--id", "a-longer-sweep-id").ExitCode);
+
+        var status = Cli.Run(dir.Path, "status", "--home", home).Stdout.TrimEnd().Split('\n');
+        Assert.DoesNotContain(status, l => l.Contains('\t'));
+        Assert.Equal("sweep              state     points  runs done/total  queued  running  failed  aggregates done  pending", status[0]);
+        Assert.Equal(status[0].IndexOf("state", StringComparison.Ordinal), status[1].IndexOf("finished", StringComparison.Ordinal));
+
+        var cancel = Cli.Run(dir.Path, "cancel", "a-longer-sweep-id", "--home", home);
+
+        Assert.Equal(0, cancel.ExitCode);
+        Assert.Equal("sweep a-longer-sweep-id: already finished; nothing to cancel", cancel.Stdout.Trim());
+        Assert.Equal("finished", StatusOutput.Row(Cli.Run(dir.Path, "status", "--home", home).Stdout, "a-longer-sweep-id")[1]);
+    }
+
     /// <summary>The home's silo line from <c>sweeps status</c>, once it trains two runs; null before.</summary>
     private static string[]? TrainingSilo(TempDirectory dir, string home)
     {
         var status = Cli.Run(dir.Path, "status", "s", "--home", home);
         if (status.ExitCode != 0) return null; // the home is being created
-        var lines = status.Stdout.Split('\n').SkipWhile(l => !l.StartsWith("silo\tstate", StringComparison.Ordinal)).Skip(1)
-            .Where(l => l.Length > 0).Select(l => l.TrimEnd().Split('\t')).ToArray();
+        var lines = status.Stdout.Split('\n').SkipWhile(l => !l.StartsWith("silo  ", StringComparison.Ordinal)).Skip(1)
+            .Where(l => l.Length > 0).Select(StatusOutput.Cells).ToArray();
         return lines is [{ Length: 7 } line] && line[4] == "2" ? line : null;
     }
 }

@@ -199,7 +199,7 @@ public sealed class SweepLifecycleTests
         }
         var status = Cli.Run(dir.Path, "status", "s", "--home", home);
         Assert.Equal(0, status.ExitCode);
-        var row = status.Stdout.Split('\n').Single(l => l.StartsWith("s\t", StringComparison.Ordinal)).Split('\t');
+        var row = StatusOutput.Row(status.Stdout, "s");
         Assert.Equal(["s", "cancelled", "3"], row[..3]);
         Assert.Equal(["0", "0"], row[5..7]); // none running, none failed: every drained run is queued again
 

@@ -136,9 +136,9 @@ public sealed class ClusterFencingTests(ClusterFixture cluster, ITestOutputHelpe
     {
         var status = Cli.Run(dir.Path, env, "status", "s");
         Assert.True(status.ExitCode == 0, status.Stderr);
-        var lines = status.Stdout.Split('\n').Where(l => l.StartsWith(silo + "\t", StringComparison.Ordinal)).ToArray();
+        var lines = StatusOutput.Rows(status.Stdout, silo);
         Assert.True(lines.Length == 1, status.Stdout);
-        return lines[0].TrimEnd().Split('\t');
+        return lines[0];
     }
 
     /// <summary>
