@@ -23,13 +23,13 @@ internal sealed class LifecycleOptions
 
     public Option<string> HealthAddress { get; } = new("--health-address")
     {
-        Description = "IP address the health endpoints listen on (default 127.0.0.1; 0.0.0.0 in a pod)",
+        Description = "IP address the health endpoints listen on (0.0.0.0 in a pod)",
         DefaultValueFactory = _ => "127.0.0.1",
     };
 
     public Option<double> GracePeriod { get; } = new(GracePeriodName)
     {
-        Description = $"Seconds Ctrl-C / SIGTERM waits for runs to checkpoint and stop; then the rest stop without a checkpoint and the exit code is {ExitCodes.DrainTimedOut} (default {DefaultGracePeriod})",
+        Description = $"Seconds Ctrl-C / SIGTERM waits for runs to checkpoint and stop; then the rest stop without a checkpoint and the exit code is {ExitCodes.DrainTimedOut}",
         DefaultValueFactory = _ => DefaultGracePeriod,
     };
 

@@ -28,6 +28,8 @@ internal static class SiloCommand
     public static Command Create()
     {
         var hosting = new HostingOptions();
+        // A silo has no spec to take a device from: it serves CUDA when libtorch sees a GPU.
+        hosting.Device.Description = "cpu, cuda or cuda:i: the device this silo trains on and serves (default: cuda when libtorch sees a GPU, else cpu)";
         var name = new Option<string?>("--name") { Description = "This silo's name in the cluster (default: host name and process id; in a pod, the pod's name)" };
         var siloPort = new Option<int?>("--silo-port") { Description = "Silo-to-silo port (default 11111; 0: a free one)" };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Client gateway port (default 30000; 0: a free one)" };
