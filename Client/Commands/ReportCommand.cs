@@ -24,7 +24,7 @@ internal static class ReportCommand
 
     private static int Execute(string sweepId, StoreSettings settings, string output)
     {
-        var stores = SweepStores.Open(settings, create: false);
+        var stores = SweepStores.OpenForReading(settings);
         try
         {
             var data = ReportData.Load(stores, sweepId);

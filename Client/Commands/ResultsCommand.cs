@@ -28,7 +28,7 @@ internal static class ResultsCommand
 
     private static int Execute(string sweepId, StoreSettings settings, ResultsFormat format, bool correlations)
     {
-        var stores = SweepStores.Open(settings, create: false);
+        var stores = SweepStores.OpenForReading(settings);
         try
         {
             var store = new LedgerSweepStore(stores.Ledger, stores.Blobs);

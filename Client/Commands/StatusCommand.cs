@@ -29,7 +29,7 @@ internal static class StatusCommand
 
     private static int Execute(string? sweep, StoreSettings settings)
     {
-        var stores = SweepStores.Open(settings, create: false);
+        var stores = SweepStores.OpenForReading(settings);
         try
         {
             IReadOnlyList<SweepStatus> statuses = sweep is null

@@ -27,6 +27,9 @@ public sealed partial class FileBlobStore : IBlobStore
     /// Opens the store at <paramref name="root"/>, creating it, and proves it writable now, so a read-only or
     /// impossible path fails at start with <see cref="StorageUnavailableException"/> naming it, not mid-sweep.
     /// </summary>
+    /// <summary>Opens an existing store to read it: no directory made, no probe written (a read-only home's blobs).</summary>
+    public static FileBlobStore OpenForReading(string root) => new(Path.GetFullPath(root));
+
     public static FileBlobStore Open(string root)
     {
         var full = Path.GetFullPath(root);

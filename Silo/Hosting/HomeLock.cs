@@ -1,3 +1,5 @@
+using OrleansSweeps.Silo.Storage;
+
 namespace OrleansSweeps.Silo.Hosting;
 
 /// <summary>
@@ -23,6 +25,9 @@ public sealed class HomeLock : IDisposable
     public static HomeLock Acquire(string home)
     {
         var path = Path.Combine(Path.GetFullPath(home), FileName);
+        // A read-only home fails to open the lock file too: that is no other process's lock.
+        if (Directory.Exists(home) && !Writable.Directory(home))
+            throw new StorageUnavailableException($"home '{Path.GetFullPath(home)}': read-only; a silo cannot run on it (reading verbs: status, results, report work)");
         var deadline = DateTime.UtcNow + ProbePatience;
         while (true)
         {

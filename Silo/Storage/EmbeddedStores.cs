@@ -32,5 +32,14 @@ public sealed class EmbeddedStores : IAsyncDisposable
         return new EmbeddedStores(sweepHome, ledger, FileBlobStore.OpenInHome(sweepHome.Root));
     }
 
+    /// <summary>Opens an existing home to read it, writing nothing (<see cref="SqliteLedger.OpenForReading"/>): it may be read-only.</summary>
+    public static EmbeddedStores OpenForReading(string home, TimeProvider? clock = null)
+    {
+        var sweepHome = new SweepHome(home);
+        if (!sweepHome.Exists) throw new StorageUnavailableException($"home '{sweepHome.Root}': no ledger ({SqliteLedger.FileName}); run a sweep there first");
+        var ledger = SqliteLedger.OpenForReading(sweepHome.LedgerPath, clock);
+        return new EmbeddedStores(sweepHome, ledger, FileBlobStore.OpenForReading(Path.Combine(sweepHome.Root, FileBlobStore.DirectoryName)));
+    }
+
     public ValueTask DisposeAsync() => Ledger.DisposeAsync();
 }

@@ -66,6 +66,17 @@ public sealed class SweepStores : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the stores to read (<c>status</c>, <c>results</c>, <c>report</c>): a home is opened without writing anything,
+    /// so an archived or read-only one can be read; shared stores as <see cref="Open"/> without creating.
+    /// </summary>
+    public static SweepStores OpenForReading(StoreSettings settings, TimeProvider? clock = null)
+    {
+        if (settings.Shared) return Open(settings, create: false, clock);
+        var embedded = EmbeddedStores.OpenForReading(settings.Home, clock);
+        return new SweepStores(embedded.Ledger, embedded.Blobs, embedded.Home, $"home '{embedded.Home.Root}'", "");
+    }
+
     private static (ILedger, string) OpenLedger(string ledger, TimeProvider? clock)
     {
         if (!PostgresConnectionString.IsPostgres(ledger))

@@ -20,18 +20,23 @@ public sealed partial class SqliteLedger : ILedger
     private readonly string _connectionString;
     private readonly TimeProvider _clock;
 
-    private SqliteLedger(string path, TimeProvider clock)
+    private SqliteLedger(string path, TimeProvider clock, SqliteOpenMode mode = SqliteOpenMode.ReadWriteCreate, bool immutable = false)
     {
         Path = path;
         _clock = clock;
+        ReadOnly = mode == SqliteOpenMode.ReadOnly;
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            // immutable=1 (a URI parameter): SQLite reads the file without the WAL index it cannot create in a read-only directory.
+            DataSource = immutable ? $"file:{Uri.EscapeDataString(path).Replace("%2F", "/", StringComparison.Ordinal)}?immutable=1" : path,
+            Mode = mode,
             Pooling = true,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         }.ToString();
     }
+
+    /// <summary>Opened for reading only (<see cref="OpenForReading"/>): a write fails with a "read-only" error naming the file.</summary>
+    public bool ReadOnly { get; }
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -48,6 +53,7 @@ public sealed partial class SqliteLedger : ILedger
     public static SqliteLedger Open(string path, TimeProvider? clock = null)
     {
         var full = System.IO.Path.GetFullPath(path);
+        RefuseEmpty(full);
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
@@ -56,6 +62,8 @@ public sealed partial class SqliteLedger : ILedger
         {
             throw new StorageUnavailableException($"ledger '{full}': cannot create its directory ({e.Message})", e);
         }
+        if (File.Exists(full) && !Writable.Directory(System.IO.Path.GetDirectoryName(full)!))
+            throw new StorageUnavailableException($"ledger '{full}': read-only (its directory cannot be written); this verb writes, reading verbs (status, results, report) work");
         var ledger = new SqliteLedger(full, clock ?? TimeProvider.System);
         ledger.Write(connection =>
         {
@@ -65,6 +73,35 @@ public sealed partial class SqliteLedger : ILedger
             return true;
         }, inTransaction: false);
         return ledger;
+    }
+
+    /// <summary>
+    /// Opens an existing ledger to read it, writing nothing: in a read-only home (an archive, a mount) <c>status</c>,
+    /// <c>results</c> and <c>report</c> still work. A home that is not writable is read as immutable (no WAL index is
+    /// created); a schema older than this program's is refused, as migrating it would write.
+    /// </summary>
+    public static SqliteLedger OpenForReading(string path, TimeProvider? clock = null)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        RefuseEmpty(full);
+        var ledger = new SqliteLedger(full, clock ?? TimeProvider.System, SqliteOpenMode.ReadOnly, immutable: !Writable.Directory(System.IO.Path.GetDirectoryName(full)!));
+        ledger.Read((connection, transaction) =>
+        {
+            var current = connection.Scalar<long?>(transaction, "SELECT max(version) FROM schema_version") ?? 0;
+            if (current > SqliteSchema.KnownVersion)
+                throw new LedgerSchemaException($"ledger '{full}': schema version {current} was written by a newer program (this one knows up to {SqliteSchema.KnownVersion}); upgrade sweeps");
+            if (current < SqliteSchema.KnownVersion)
+                throw new StorageUnavailableException($"ledger '{full}': schema version {current} predates this program's {SqliteSchema.KnownVersion}; a verb that writes (run, resume, cancel) migrates it, in a writable home");
+            return true;
+        });
+        return ledger;
+    }
+
+    /// <summary>An empty file is no ledger: opening it would silently make a new, empty one beside the home's blobs.</summary>
+    private static void RefuseEmpty(string full)
+    {
+        if (File.Exists(full) && new FileInfo(full).Length == 0)
+            throw new StorageUnavailableException($"ledger '{full}': the file is empty (0 bytes), not a ledger; restore it from a backup, or move it away to start an empty catalog");
     }
 
     public ValueTask DisposeAsync()
@@ -99,7 +136,7 @@ public sealed partial class SqliteLedger : ILedger
         }
         catch (SqliteException e) when (IsStorageProblem(e))
         {
-            throw new StorageUnavailableException($"ledger '{Path}': {e.Message}", e);
+            throw new StorageUnavailableException($"ledger '{Path}': {SqliteProblems.Describe(e, ReadOnly)}", e);
         }
     }
 
