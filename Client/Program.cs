@@ -44,6 +44,7 @@ public static class Program
         root.Subcommands.Add(SiloCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(CancelCommand.Create());
+        root.Subcommands.Add(DeleteCommand.Create());
         root.Subcommands.Add(ResultsCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());

@@ -14,6 +14,12 @@ public interface IRunSite
     /// <summary>The run's point spec (sweep specs are read once per silo).</summary>
     Task<RunSpec> SpecAsync(RunId run);
 
+    /// <summary>
+    /// Whether the run's sweep is still to be trained: false when it was cancelled or deleted (a run's reminder must not
+    /// train it again; a resumed sweep admits its unfinished runs itself).
+    /// </summary>
+    Task<bool> SweepActiveAsync(RunId run);
+
     /// <summary>The device this silo trains the spec on (its own <c>--device</c>, or the spec's).</summary>
     string DeviceFor(RunSpec spec);
 

@@ -200,7 +200,9 @@ public sealed partial class RunGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != WakeReminder || _training is not null) return;
-        if (state.State.Status is not RunStatus.Training)
+        // A run drained by a cancel keeps its state (Training, from its checkpoint) for a resume; its reminder must not
+        // train it while the sweep is cancelled, nor a deleted sweep's. A resumed sweep admits it again, with a new reminder.
+        if (state.State.Status is not RunStatus.Training || !await site.SweepActiveAsync(_id))
         {
             await ForgetReminder();
             return;

@@ -25,6 +25,13 @@ public interface ILedger : IAsyncDisposable
     /// <summary>Marks the sweep cancelled (registering it again makes it active again). False if unknown.</summary>
     Task<bool> CancelSweepAsync(string sweep, CancellationToken cancel = default);
 
+    /// <summary>
+    /// Removes the sweep from the catalog: its reports, aggregates, runs, points and row, in one transaction. False if
+    /// unknown. The caller removes its grain states and blobs first (<c>SweepDeletion</c>), so a deletion cut short
+    /// still lists the sweep and can be run again.
+    /// </summary>
+    Task<bool> DeleteSweepAsync(string sweep, CancellationToken cancel = default);
+
     /// <summary>Counts of runs and aggregates by state; null for an unknown sweep.</summary>
     Task<SweepStatus?> GetSweepStatusAsync(string sweep, CancellationToken cancel = default);
 

@@ -20,6 +20,8 @@ internal sealed class SiloRunSite(ILedger ledger, IBlobStore blobs, SweepSpecs s
 
     public async Task<RunSpec> SpecAsync(RunId run) => (await specs.GetAsync(run.Sweep)).Points[run.Point].Spec;
 
+    public async Task<bool> SweepActiveAsync(RunId run) => (await ledger.GetSweepStatusAsync(run.Sweep))?.State == SweepState.Active;
+
     public string DeviceFor(RunSpec spec) => options.Device ?? spec.Device;
 
     public TimeSpan CheckpointMinInterval => options.CheckpointMinInterval;

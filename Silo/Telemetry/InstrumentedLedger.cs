@@ -21,6 +21,9 @@ public sealed class InstrumentedLedger(ILedger inner) : ILedger
     public Task<bool> CancelSweepAsync(string sweep, CancellationToken cancel = default) =>
         Timed("cancel_sweep", () => Inner.CancelSweepAsync(sweep, cancel));
 
+    public Task<bool> DeleteSweepAsync(string sweep, CancellationToken cancel = default) =>
+        Timed("delete_sweep", () => Inner.DeleteSweepAsync(sweep, cancel));
+
     public Task<SweepStatus?> GetSweepStatusAsync(string sweep, CancellationToken cancel = default) =>
         Timed("sweep_status", () => Inner.GetSweepStatusAsync(sweep, cancel));
 

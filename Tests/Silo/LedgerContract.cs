@@ -106,4 +106,35 @@ public abstract partial class LedgerContract
         Assert.Equal(SweepState.Active, (await ledger.GetSweepStatusAsync("s"))!.State);
         Assert.Equal(3, (await ledger.ListUnfinishedRunsAsync("s")).Count);
     }
+
+    [Fact]
+    public async Task Delete_removes_one_sweep_with_its_runs_reports_and_aggregates_and_the_id_can_be_registered_afresh()
+    {
+        await using var ledger = Open();
+        await ledger.RegisterSweepAsync(Sweep("s", 1, 2));
+        await ledger.RegisterSweepAsync(Sweep("t", 1, 2));
+        foreach (var sweep in new[] { "s", "t" })
+        {
+            foreach (var r in new[] { 0, 1 })
+            {
+                await ledger.StartRunAsync(new RunId(sweep, 0, r), "a");
+                await ledger.RecordReportsAsync(new RunId(sweep, 0, r), [new(0, $"r{r}")]);
+                await ledger.EndRunAsync(new RunId(sweep, 0, r), null);
+            }
+            await ledger.RecordAggregateAsync(new AggregateId(sweep, 0, 0), "result");
+        }
+
+        Assert.True(await ledger.DeleteSweepAsync("s"));
+
+        Assert.Null(await ledger.GetSweepStatusAsync("s"));
+        Assert.Equal(["t"], (await ledger.ListSweepsAsync()).Select(s => s.Sweep));
+        Assert.Equal(["r0", "r1"], (await ledger.ReadReportsAsync(new AggregateId("t", 0, 0))).Select(r => r.Payload));
+        Assert.Equal("result", await ledger.ReadAggregateResultAsync(new AggregateId("t", 0, 0)));
+        Assert.False(await ledger.DeleteSweepAsync("s"));
+        // Registered again (another spec, even), the id starts from nothing.
+        Assert.True(await ledger.RegisterSweepAsync(Sweep("s", 1, 3, "name: other")));
+        Assert.Equal(new RunCounts(Queued: 3, Running: 0, Completed: 0, Failed: 0), (await ledger.GetSweepStatusAsync("s"))!.Runs);
+        Assert.Empty(await ledger.ReadReportsAsync(new AggregateId("s", 0, 0)));
+        Assert.Null(await ledger.ReadAggregateResultAsync(new AggregateId("s", 0, 0)));
+    }
 }

@@ -59,6 +59,15 @@ public sealed partial class PostgresLedger
     public Task<bool> CancelSweepAsync(string sweep, CancellationToken cancel = default) =>
         Run(async session => await session.ExecuteAsync("UPDATE sweeps SET state = 'cancelled' WHERE sweep = @s", ("s", sweep)) == 1, cancel);
 
+    public Task<bool> DeleteSweepAsync(string sweep, CancellationToken cancel = default) =>
+        Run(async session =>
+        {
+            // Children before parents: the foreign keys are enforced.
+            foreach (var table in new[] { "reports", "aggregates", "runs", "points" })
+                await session.ExecuteAsync($"DELETE FROM {table} WHERE sweep = @s", ("s", sweep));
+            return await session.ExecuteAsync("DELETE FROM sweeps WHERE sweep = @s", ("s", sweep)) == 1;
+        }, cancel);
+
     public Task<SweepStatus?> GetSweepStatusAsync(string sweep, CancellationToken cancel = default) =>
         Run(async session => (await ReadStatuses(session, sweep)).SingleOrDefault(), cancel);
 

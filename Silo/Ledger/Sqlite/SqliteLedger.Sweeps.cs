@@ -39,6 +39,15 @@ public sealed partial class SqliteLedger
     public Task<bool> CancelSweepAsync(string sweep, CancellationToken cancel = default) =>
         Task.FromResult(Write((c, t) => c.Execute(t, "UPDATE sweeps SET state = 'cancelled' WHERE sweep = $s", ("$s", sweep)) == 1));
 
+    public Task<bool> DeleteSweepAsync(string sweep, CancellationToken cancel = default) =>
+        Task.FromResult(Write((c, t) =>
+        {
+            // Children before parents: the foreign keys are enforced.
+            foreach (var table in new[] { "reports", "aggregates", "runs", "points" })
+                c.Execute(t, $"DELETE FROM {table} WHERE sweep = $s", ("$s", sweep));
+            return c.Execute(t, "DELETE FROM sweeps WHERE sweep = $s", ("$s", sweep)) == 1;
+        }));
+
     public Task<SweepStatus?> GetSweepStatusAsync(string sweep, CancellationToken cancel = default) =>
         Task.FromResult(Read((c, t) => ReadStatuses(c, t, sweep).SingleOrDefault()));
 

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using OrleansSweeps.Grains.Sweeps;
+using OrleansSweeps.Silo.Activation;
+using OrleansSweeps.Silo.Hosting;
+using OrleansSweeps.Silo.Ledger;
+using OrleansSweeps.Silo.Storage;
+
+namespace OrleansSweeps.Client.Commands;
+
+/// <summary>
+/// <c>sweeps delete SWEEP [--home DIR | --ledger L --blobs B] [--yes]</c>: removes a sweep and all it stored (catalog
+/// rows, run states and reminders, spec, checkpoints, curves, vectors, results), so its id can be run afresh and a
+/// sweep that could not run leaves nothing behind. Nothing may train it meanwhile: on a home the verb holds the home's
+/// lock; on a cluster the sweep must be finished, or cancelled with no run still draining.
+/// </summary>
+internal static class DeleteCommand
+{
+    public static Command Create()
+    {
+        var sweep = CommonOptions.Sweep();
+        var yes = new Option<bool>("--yes") { Description = "Delete without asking (needed when stdin is not a terminal)" };
+        var stores = new StoreOptions();
+        var command = new Command("delete", "Delete a sweep and everything stored for it (cannot be undone)") { sweep, yes };
+        stores.AddTo(command);
+        command.SetAction(parse => ErrorReporting.Run(() => Execute(parse.GetValue(sweep)!, parse.GetValue(yes), stores.Read(parse))));
+        return command;
+    }
+
+    private static int Execute(string id, bool yes, StoreSettings settings)
+    {
+        var stores = SweepStores.Open(settings, create: false);
+        try
+        {
+            // A home is locked: no `run` may train on it while its sweep is being deleted.
+            using var homeLock = stores.Home is { } home ? HomeLock.Acquire(home.Root) : null;
+            var status = Blocking.Wait(stores.Ledger.GetSweepStatusAsync(id)) ?? throw new UnknownSweepException($"unknown sweep '{id}' in {stores.Description}");
+            if (settings.Shared) RequireIdle(status);
+            var (blobs, bytes) = Blocking.Wait(SweepDeletion.MeasureBlobsAsync(stores.Blobs, id));
+            var what = $"{status.Runs.Total} run(s), {blobs} blob(s), {Megabytes(bytes)}";
+            if (!yes && !Confirmed(id, what)) return ExitCodes.Failed;
+            var deleted = Blocking.Wait(SweepDeletion.DeleteAsync(stores, settings, id));
+            Console.WriteLine($"sweep {id}: deleted ({status.Runs.Total} run(s), {deleted.Blobs} blob(s), {Megabytes(deleted.Bytes)})");
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            Blocking.Wait(stores.DisposeAsync().AsTask());
+        }
+    }
+
+    /// <summary>On a cluster, silos may train an active sweep at any moment: it is cancelled, and drained, first.</summary>
+    private static void RequireIdle(SweepStatus status)
+    {
+        var finished = status.RunsFinished && status.Aggregates.Ready == 0;
+        if (status.State == SweepState.Active && !finished)
+            throw new UsageException($"sweep {status.Sweep} is active on the cluster: `sweeps cancel {status.Sweep}` first, then delete it once `sweeps status` shows 0 running");
+        if (status.Runs.Running > 0)
+            throw new UsageException($"sweep {status.Sweep}: {status.Runs.Running} run(s) still draining after the cancel; delete it once `sweeps status` shows 0 running");
+    }
+
+    private static bool Confirmed(string id, string what)
+    {
+        if (Console.IsInputRedirected)
+            throw new UsageException($"delete {id}: deleting {what} cannot be undone; add --yes (stdin is not a terminal to ask)");
+        Console.Write($"delete sweep {id}: {what}? [y/N] ");
+        if (Console.ReadLine()?.Trim().ToLowerInvariant() is "y" or "yes") return true;
+        Console.Error.WriteLine($"sweep {id}: not deleted");
+        return false;
+    }
+
+    private static string Megabytes(long bytes) => (bytes / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
+}
