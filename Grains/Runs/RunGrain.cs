@@ -205,6 +205,7 @@ public sealed partial class RunGrain(
         if (state.State.Status is not RunStatus.Training || !await site.SweepActiveAsync(_id))
         {
             await ForgetReminder();
+            DeactivateOnIdle();
             return;
         }
         if (await Admit() == RunAdmission.NoSlot)
