@@ -22,7 +22,11 @@ internal static class SummaryTable
         table.AddColumn("runs");
         if (anyFailed) table.AddColumn("failed");
         table.AddColumns("step", "train loss", "test loss");
-        if (classification) table.AddColumn("test acc (mean ± sd)");
+        if (classification)
+        {
+            table.AddColumn("final test acc (mean ± sd)");
+            table.Caption($"final test acc: {FinalTestAccuracy.Definition}");
+        }
         var anyRhs = summaries.Any(s => !double.IsNaN(s.OsgrRhs));
         table.AddColumn("OSGR lhs eq.23 (step)");
         if (anyRhs) table.AddColumn("OSGR rhs eq.19");

@@ -102,6 +102,27 @@ public sealed partial class ReportCommandTests(ReportedSweep sweep)
     }
 
     [Fact]
+    public void The_console_summary_shows_the_reports_final_test_accuracy_under_the_same_name()
+    {
+        Assert.True(sweep.Run.ExitCode == 0, sweep.Run.Stderr);
+        var html = File.ReadAllText(sweep.Page);
+        Assert.Contains("<th>final test acc (%)</th>", html);
+        Assert.Contains("final test acc", sweep.Run.Stdout);
+        for (var p = 0; p < ReportedSweep.Noise.Length; p++)
+        {
+            var curves = Enumerable.Range(0, ReportedSweep.Replicates)
+                .Select(r => CurveRow.ParseCsv(File.ReadAllText(sweep.CurvesPath(p, r)), sweep.CurvesPath(p, r))).ToArray();
+            var finalMean = curves.Average(c => c.TakeLast(5).Average(row => row.TestAccuracy));
+            // The final recorded value differs from the mean of the last five here: the curves still move.
+            Assert.NotEqual(Percent(finalMean), Percent(curves.Average(c => c[^1].TestAccuracy)));
+
+            var row = sweep.Run.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith($"p{p:D4} ", StringComparison.Ordinal));
+            Assert.Contains($"{Percent(finalMean)}", html);
+            Assert.Contains($" {Percent(finalMean)} ", row.Replace("%", " ", StringComparison.Ordinal) + " ");
+        }
+    }
+
+    [Fact]
     public void Errors_are_one_line_naming_what_and_where()
     {
         var unknown = Cli.Run(sweep.Directory, "report", "nope", "--home", sweep.Home, "--out", Path.Combine(sweep.Directory, "x"));
