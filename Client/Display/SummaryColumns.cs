@@ -98,7 +98,7 @@ internal static class SummaryColumns
                 ? $"losses: replicate means at step {finals[0]}, the last recorded."
                 : "losses: replicate means at the last recorded step.");
         }
-        if (Shown(FinalTestAcc)) notes.Add($"final test acc: {FinalTestAccuracy.Definition}; mean ± sample sd over replicates.");
+        if (Shown(FinalTestAcc)) notes.Add($"final test acc: {FinalTestAccuracy.Definition}; mean ± sample sd over replicates (none with one).");
         var osgrSteps = summaries.Where(s => s.OsgrStep >= 0).Select(s => s.OsgrStep).Distinct().ToArray();
         if (Shown(OsgrLhs))
         {
