@@ -50,4 +50,19 @@ public sealed class OneRunSweepTests(OneRunSweep sweep) : IClassFixture<OneRunSw
         var sd = Array.IndexOf(summary[0].Split(','), "test_acc_sd");
         Assert.Equal("", summary[1].Split(',')[sd]);
     }
+
+    [Fact]
+    public void Counts_of_one_are_singular_in_run_validate_and_report()
+    {
+        Assert.True(sweep.Run.ExitCode == 0, sweep.Run.Stderr);
+        Assert.Contains("sweep s: 1 run complete;", sweep.Run.Stdout, StringComparison.Ordinal);
+
+        var validate = Cli.Run(sweep.Directory, "validate", "spec.yaml");
+        Assert.True(validate.ExitCode == 0, validate.Stderr);
+        Assert.Contains("sweep 'one-run', 1 point, 1 run", validate.Stdout, StringComparison.Ordinal);
+
+        var report = Cli.Run(sweep.Directory, "report", "s", "--home", sweep.Home, "--out", Path.Combine(sweep.Directory, "report"));
+        Assert.True(report.ExitCode == 0, report.Stderr);
+        Assert.Contains(" · 1 point · 1 run (1 completed, 0 failed) · ", File.ReadAllText(Path.Combine(sweep.Directory, "report", "index.html")), StringComparison.Ordinal);
+    }
 }
