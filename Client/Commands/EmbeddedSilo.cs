@@ -183,7 +183,7 @@ internal static partial class EmbeddedSilo
             Console.Error.WriteLine($"error: sweep {grain.Id}: {Counted.OfTotal(failed, sweep.RunCount, "run")} failed");
             return ExitCodes.Failed;
         }
-        Console.WriteLine($"sweep {grain.Id}: {Counted.Of(sweep.RunCount, "run")} complete; curves under {where}; `sweeps results {grain.Id}` shows OSGR per recorded step");
+        Console.WriteLine($"sweep {grain.Id}: {Counted.Of(sweep.RunCount, "run")} complete; curves under {where}; `sweeps results {grain.Id}` shows {ResultsHint.For(sweep, summaries)}");
         return ExitCodes.Ok;
     }
 

@@ -52,6 +52,14 @@ public sealed class OneRunSweepTests(OneRunSweep sweep) : IClassFixture<OneRunSw
     }
 
     [Fact]
+    public void The_closing_hint_names_what_an_sgd_sweep_records_not_osgr()
+    {
+        Assert.True(sweep.Run.ExitCode == 0, sweep.Run.Stderr);
+        Assert.DoesNotContain("OSGR", sweep.Run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("`sweeps results s` shows the replicate means of losses and test accuracy per recorded step", sweep.Run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Counts_of_one_are_singular_in_run_validate_and_report()
     {
         Assert.True(sweep.Run.ExitCode == 0, sweep.Run.Stderr);

@@ -15,6 +15,7 @@ public sealed class SmokeExampleTests
             "run", Path.Combine(RepoPaths.Examples, "gsnr-osgr-toy.smoke.yaml"), "--home", home.Path, "--id", "smoke");
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("sweep smoke: 120 runs complete", result.Stdout);
+        Assert.Contains("`sweeps results smoke` shows OSGR per recorded step", result.Stdout); // gradient descent: OSGR recorded
         // The summary fits 80 columns, each point's row whole: point, 2 grid values, runs, 2 losses, OSGR lhs and rhs.
         var table = result.Stdout.Split('\n').TakeWhile(l => !l.StartsWith("sweep smoke:", StringComparison.Ordinal)).ToArray();
         Assert.All(table, line => Assert.True(line.TrimEnd().Length <= 80, $"{line.TrimEnd().Length} columns: '{line}'"));
