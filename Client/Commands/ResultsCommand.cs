@@ -36,7 +36,7 @@ internal static class ResultsCommand
             var spec = grain.LoadSpec();
             var table = ResultsTable.Build(sweepId, spec, store.ReadAggregate);
             if (correlations) ResultsOutput.WriteCorrelations(OsgrCorrelation.Of(table), format);
-            else ResultsOutput.Write(table, format);
+            else ResultsOutput.Write(table, spec.Grid, format);
             return ExitCodes.Ok;
         }
         finally
