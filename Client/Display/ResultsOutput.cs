@@ -37,6 +37,17 @@ internal static class ResultsOutput
         }
     }
 
+    /// <summary>
+    /// What the correlation columns are (the table's first lines), as <see cref="OsgrCorrelation.Of"/> computes them: a
+    /// slope alone does not say which side was regressed on which.
+    /// </summary>
+    public static readonly IReadOnlyList<string> CorrelationsLegend =
+    [
+        "OSGR lhs (eq. 23) against rhs (eq. 19) over the points, per recorded step:",
+        "  pearson: their correlation",
+        "  slope, intercept: least squares of lhs on rhs, lhs ≈ slope · rhs + intercept",
+    ];
+
     public static void WriteCorrelations(IReadOnlyList<OsgrCorrelation> rows, ResultsFormat format)
     {
         var csv = OsgrCorrelation.ToCsv(rows);
@@ -52,6 +63,7 @@ internal static class ResultsOutput
                 WriteJson(header, cells, header.Select(_ => (GridValueKind?)null).ToArray());
                 break;
             default:
+                foreach (var line in CorrelationsLegend) AnsiConsole.WriteLine(line);
                 WriteTable(header, cells.Select(r => r.Select(Short).ToArray()));
                 break;
         }

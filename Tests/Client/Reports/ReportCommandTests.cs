@@ -72,6 +72,17 @@ public sealed partial class ReportCommandTests(ReportedSweep sweep)
     }
 
     [Fact]
+    public void The_correlations_table_says_which_side_is_regressed_on_which()
+    {
+        var table = Cli.Run(sweep.Directory, "results", "s", "--home", sweep.Home, "--correlations");
+
+        Assert.True(table.ExitCode == 0, table.Stderr);
+        Assert.Contains("least squares of lhs on rhs, lhs ≈ slope · rhs + intercept", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("OSGR lhs (eq. 23) against rhs (eq. 19)", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("least squares of R_lhs on R_rhs (R_lhs ≈ slope · R_rhs + intercept)", File.ReadAllText(sweep.Page), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Accuracy_table_is_the_mean_and_sd_over_replicates_of_the_curves()
     {
         var html = File.ReadAllText(sweep.Page);
