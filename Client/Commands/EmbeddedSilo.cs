@@ -60,7 +60,7 @@ internal static partial class EmbeddedSilo
     public static int Host(SweepStores stores, SweepCatalog grain, SweepSpec sweep, SiloSettings settings, CancellationToken cancel)
     {
         var before = grain.Progress();
-        if (before.RunsEnded == before.Runs) Console.Error.WriteLine($"sweep {grain.Id}: all {before.Runs} runs already done");
+        if (before.RunsEnded == before.Runs) Console.Error.WriteLine($"sweep {grain.Id}: all {Counted.Of(before.Runs, "run")} already done");
         if (stores.Home is not { } home) return HostOnSharedStores(stores, grain, sweep, settings, before, cancel);
         var health = new SiloHealth();
         SweepView view;
@@ -173,7 +173,7 @@ internal static partial class EmbeddedSilo
                 throw new IOException(view.Error ?? $"sweep {grain.Id} stopped with an error");
             case SweepPhase.Cancelled:
                 var progress = grain.Progress();
-                Console.Error.WriteLine($"sweep {grain.Id} was cancelled: {progress.RunsEnded} of {progress.Runs} runs ended; `sweeps resume {grain.Id}` continues it");
+                Console.Error.WriteLine($"sweep {grain.Id} was cancelled: {Counted.OfTotal(progress.RunsEnded, progress.Runs, "run")} ended; `sweeps resume {grain.Id}` continues it");
                 return ExitCodes.Interrupted;
             default:
                 return Report(stores, grain, sweep);
@@ -188,11 +188,11 @@ internal static partial class EmbeddedSilo
         var where = stores.SweepLocation(grain.Id);
         if (failed > 0)
         {
-            Console.WriteLine($"sweep {grain.Id}: {sweep.RunCount - failed} runs complete, {failed} failed (see failure.txt beside their curves); results under {where}");
-            Console.Error.WriteLine($"error: sweep {grain.Id}: {failed} of {sweep.RunCount} runs failed");
+            Console.WriteLine($"sweep {grain.Id}: {Counted.Of(sweep.RunCount - failed, "run")} complete, {failed} failed (see failure.txt beside their curves); results under {where}");
+            Console.Error.WriteLine($"error: sweep {grain.Id}: {Counted.OfTotal(failed, sweep.RunCount, "run")} failed");
             return ExitCodes.Failed;
         }
-        Console.WriteLine($"sweep {grain.Id}: {sweep.RunCount} runs complete; curves under {where}; `sweeps results {grain.Id}` shows OSGR per recorded step");
+        Console.WriteLine($"sweep {grain.Id}: {Counted.Of(sweep.RunCount, "run")} complete; curves under {where}; `sweeps results {grain.Id}` shows {ResultsHint.For(sweep, summaries)}");
         return ExitCodes.Ok;
     }
 

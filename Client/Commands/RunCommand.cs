@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using OrleansSweeps.Client.Display;
 using OrleansSweeps.Contracts.Specs;
 using OrleansSweeps.Grains.Sweeps;
 using OrleansSweeps.Silo.Activation;
@@ -49,7 +50,7 @@ internal static partial class RunCommand
                 Blocking.Wait(SweepTrace.StoreAsync(stores.Blobs, sweepId, submit));
             }
             if (!detach) return EmbeddedSilo.Host(stores, grain, sweep, settings, cancel);
-            Console.WriteLine($"sweep {sweepId}: submitted, {sweep.RunCount} runs; `sweeps status {sweepId}` shows its progress");
+            Console.WriteLine($"sweep {sweepId}: submitted, {Counted.Of(sweep.RunCount, "run")}; `sweeps status {sweepId}` shows its progress");
             ClusterConsole.TryDrive(settings.Stores, sweepId, cancel);
             return ExitCodes.Ok;
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OrleansSweeps.Client.Display;
 using OrleansSweeps.Contracts.Specs;
 
 namespace OrleansSweeps.Client.Commands;
@@ -14,7 +15,7 @@ internal static class ValidateCommand
         {
             var sweep = SpecLoader.LoadFile(parse.GetValue(spec)!);
             DataCheck.Require(sweep);
-            Console.WriteLine($"{sweep.SourcePath}: ok — sweep '{sweep.Name}', {sweep.Points.Count} points, {sweep.RunCount} runs");
+            Console.WriteLine($"{sweep.SourcePath}: ok — sweep '{sweep.Name}', {Counted.Of(sweep.Points.Count, "point")}, {Counted.Of(sweep.RunCount, "run")}");
             foreach (var axis in sweep.Grid) Console.WriteLine($"  grid {axis.Path}: {string.Join(", ", axis.Values)}");
             return ExitCodes.Ok;
         }));

@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansSweeps.Client.Display;
 using OrleansSweeps.Client.Reports.Plotting;
 using OrleansSweeps.Grains.Sweeps;
 
@@ -32,8 +33,8 @@ internal static class ReportPage
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append($"<title>Sweep {sweep}: report</title>\n<style>\n{Style}</style>\n</head>\n<body>\n")
             .Append($"<h1>Sweep <code>{sweep}</code></h1>\n")
-            .Append($"<p class=\"meta\">spec <code>{Markup.Escape(data.Spec.Name)}</code> · {Markup.Int(data.Spec.Points.Count)} points · ")
-            .Append($"{Markup.Int(data.Spec.RunCount)} runs ({Markup.Int(data.Progress.RunsCompleted)} completed, {Markup.Int(data.Progress.RunsFailed)} failed) · ")
+            .Append($"<p class=\"meta\">spec <code>{Markup.Escape(data.Spec.Name)}</code> · {Counted.Of(data.Spec.Points.Count, "point")} · ")
+            .Append($"{Counted.Of(data.Spec.RunCount, "run")} ({Markup.Int(data.Progress.RunsCompleted)} completed, {Markup.Int(data.Progress.RunsFailed)} failed) · ")
             .Append($"{Markup.Int(data.Results.Rows.Count - data.AggregatesPending)}/{Markup.Int(data.Results.Rows.Count)} aggregates</p>\n");
         if (Banner(data.Progress, data.AggregatesPending, data.Results.Rows.Count) is { } banner) html.Append($"<div class=\"banner\">{Markup.Escape(banner)}</div>\n");
         html.Append("<nav><ul>\n");
@@ -52,8 +53,8 @@ internal static class ReportPage
         var runsPending = progress.Runs - progress.RunsEnded;
         if (runsPending == 0 && aggregatesPending == 0 && progress.RunsFailed == 0) return null;
         var text = new StringBuilder(progress.Cancelled ? "Sweep cancelled, not complete: " : "Sweep not complete: ")
-            .Append($"{runsPending} of {progress.Runs} runs pending, {aggregatesPending} of {aggregates} aggregates pending");
-        if (progress.RunsFailed > 0) text.Append($"; {progress.RunsFailed} runs failed (left out)");
+            .Append($"{Counted.OfTotal(runsPending, progress.Runs, "run")} pending, {Counted.OfTotal(aggregatesPending, aggregates, "aggregate")} pending");
+        if (progress.RunsFailed > 0) text.Append($"; {Counted.Of(progress.RunsFailed, "run")} failed (left out)");
         return text.Append(". The figures show what exists so far.").ToString();
     }
 

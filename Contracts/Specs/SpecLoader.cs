@@ -71,7 +71,8 @@ public static partial class SpecLoader
             if (runs > MaxRuns)
                 throw nameNode.Error("grid", $"the sweep would hold more than {MaxRuns} runs");
         }
-        return new SweepSpec(name, file, text, grid.Select(a => new GridAxis(a.Path, a.Values)).ToArray(), points);
+        var axes = grid.Select(a => new GridAxis(a.Path, a.Values, schemaContext.Kinds.GetValueOrDefault(a.Path, GridValueKind.Text))).ToArray();
+        return new SweepSpec(name, file, text, axes, points);
     }
 
     private static YamlMappingNode ReadRoot(string text, string file)

@@ -6,8 +6,27 @@ public sealed record SweepSpec(string Name, string SourcePath, string Text, IRea
     public int RunCount => Points.Sum(p => p.Spec.Replicates);
 }
 
-/// <summary>One grid key (a dotted field path) and its values as written.</summary>
-public sealed record GridAxis(string Path, IReadOnlyList<string> Values);
+/// <summary>One grid key (a dotted field path), its values as written, and the type of the field they set.</summary>
+public sealed record GridAxis(string Path, IReadOnlyList<string> Values, GridValueKind Kind = GridValueKind.Text);
+
+/// <summary>
+/// What the field a grid axis sets holds, as the spec binder reads it: so that output formats with types (JSON)
+/// can give its values as numbers, booleans or lists, not as the text they were written as.
+/// </summary>
+public enum GridValueKind
+{
+    /// <summary>A name, a choice (optimizer, activation, …), a path or a mapping: text.</summary>
+    Text,
+
+    Integer,
+
+    Number,
+
+    Boolean,
+
+    /// <summary>A list of integers, e.g. <c>model.hidden: [[10], [20, 20]]</c>.</summary>
+    IntegerList,
+}
 
 /// <summary>
 /// One grid combination. Points are numbered in row-major order over the axes as written (the last

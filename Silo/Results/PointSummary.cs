@@ -8,11 +8,11 @@ using OrleansSweeps.Grains.Runs;
 namespace OrleansSweeps.Silo.Results;
 
 /// <summary>
-/// A sweep point's outcome across its completed replicates: the final recorded step's losses and
-/// accuracy (mean, and sample sd for test accuracy), and OSGR's left-hand side (eq. 23) at the first
-/// recorded step that has next-step losses (gradient descent only), beside its right-hand side (eq. 19)
-/// when the runs recorded moments. Failed (diverged) runs are counted
-/// and left out of the statistics.
+/// A sweep point's outcome across its completed replicates: the final recorded step's losses (mean), the
+/// final test accuracy of <see cref="FinalTestAccuracy"/> (mean, and sample sd from two replicates on), and
+/// OSGR's left-hand side (eq. 23) at the first recorded step that has next-step losses (gradient descent only),
+/// beside its right-hand side (eq. 19) when the runs recorded moments. Failed (diverged) runs are counted and
+/// left out of the statistics.
 /// </summary>
 public sealed record PointSummary(
     SweepPoint Point,
@@ -47,11 +47,13 @@ public sealed record PointSummary(
         var rhs = osgrStep < 0 || osgrRows.Any(r => r!.Stats is null)
             ? double.NaN
             : Osgr.Rhs(osgrRows.Select(r => (r!.Stats!.SumRho2, r.Stats.SumG2)).ToArray(), point.Spec.TrainSize);
-        var accuracy = ReplicateMoments.Of(finals.Select(f => f.TestAccuracy).ToArray());
+        var accuracy = ReplicateMoments.Of(replicates.Select(FinalTestAccuracy.Of).ToArray());
+        // A sample sd needs two replicates; with one it is undefined (NaN: an empty cell), not the 0 ReplicateMoments gives.
+        var accuracySd = replicates.Length < 2 ? double.NaN : accuracy.Sd;
         return new PointSummary(point, replicates.Length, failed, finals[0].Step,
             ReplicateMoments.Of(finals.Select(f => f.TrainLoss).ToArray()).Mean,
             ReplicateMoments.Of(finals.Select(f => f.TestLoss).ToArray()).Mean,
-            accuracy.Mean, accuracy.Sd, osgrStep, osgr, rhs);
+            accuracy.Mean, accuracySd, osgrStep, osgr, rhs);
     }
 
     public static string ToCsv(IEnumerable<PointSummary> summaries)

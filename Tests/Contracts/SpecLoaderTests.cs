@@ -108,6 +108,23 @@ public sealed class SpecLoaderTests
     }
 
     [Fact]
+    public void Grid_axes_carry_the_type_of_the_field_they_set()
+    {
+        var sweep = SpecBuilder.Parse(Minimal + """
+            grid:
+              train_size: [50, 100]
+              training.lr: [0.1, 1e-2]
+              model.share_init: [true, false]
+              model.activation: [relu, tanh]
+              model.hidden: [[6], [8, 4]]
+              device: [cpu]
+            """);
+
+        Assert.Equal([GridValueKind.Integer, GridValueKind.Number, GridValueKind.Boolean, GridValueKind.Text, GridValueKind.IntegerList, GridValueKind.Text],
+            sweep.Grid.Select(a => a.Kind));
+    }
+
+    [Fact]
     public void Grid_over_a_list_valued_field()
     {
         var sweep = SpecBuilder.Parse(Minimal + "grid:\n  model.hidden: [[6], [8, 4]]\n");

@@ -2,36 +2,28 @@ using System.Globalization;
 using System.Text;
 using OrleansSweeps.Engine.Statistics;
 using OrleansSweeps.Engine.Training;
+using OrleansSweeps.Silo.Results;
 
 namespace OrleansSweeps.Client.Reports.Sections;
 
 /// <summary>One point's row of table 1: final and max test accuracy, mean and sample sd across completed replicates.</summary>
 internal sealed record AccuracyRow(PointRuns Runs, double FinalMean, double FinalSd, double MaxMean, double MaxSd, int MaxStep)
 {
-    /// <summary>Recorded samples whose mean is a run's final accuracy (the MGS paper: the last 5 of 100).</summary>
-    public const int FinalSamples = 5;
-
     /// <summary>
-    /// As the MGS paper's table 1: final = each run's mean over its last <see cref="FinalSamples"/> recorded test
-    /// accuracies (fewer when fewer were recorded), then mean ± sd over runs; max = the maximum over steps of the
+    /// As the MGS paper's table 1: final = <see cref="FinalTestAccuracy"/> (the console's summary shows the same), then
+    /// mean ± sd over runs; max = the maximum over steps of the
     /// run-averaged curve, ± the sd over runs at that step. Null when no completed run has a test accuracy.
     /// </summary>
     public static AccuracyRow? Of(PointRuns runs)
     {
         var curves = runs.Completed.Where(c => c.Any(r => double.IsFinite(r.TestAccuracy))).ToArray();
         if (curves.Length == 0) return null;
-        var finals = ReplicateMoments.Of(curves.Select(c => Final(c)).ToArray());
+        var finals = ReplicateMoments.Of(curves.Select(FinalTestAccuracy.Of).ToArray());
         var byStep = curves.SelectMany(c => c).Where(r => double.IsFinite(r.TestAccuracy)).GroupBy(r => r.Step).OrderBy(g => g.Key)
             .Select(g => (Step: g.Key, Moments: ReplicateMoments.Of(g.Select(r => r.TestAccuracy).ToArray()))).ToArray();
         var best = byStep.MaxBy(s => s.Moments.Mean);
         return new AccuracyRow(runs, finals.Mean, curves.Length > 1 ? finals.Sd : double.NaN,
             best.Moments.Mean, curves.Length > 1 ? best.Moments.Sd : double.NaN, best.Step);
-    }
-
-    private static double Final(IReadOnlyList<CurveRow> curve)
-    {
-        var last = curve.Where(r => double.IsFinite(r.TestAccuracy)).TakeLast(FinalSamples).ToArray();
-        return last.Sum(r => r.TestAccuracy) / last.Length;
     }
 }
 
@@ -44,7 +36,7 @@ internal static class AccuracySection
     public static ReportSection Build(ReportData data)
     {
         var rows = data.Points.Select(AccuracyRow.Of).OfType<AccuracyRow>().ToArray();
-        var section = new ReportSection("accuracy", "Test accuracy", $"Final: each run's mean over its last {AccuracyRow.FinalSamples} recorded test accuracies; max: the maximum over steps of the replicate-averaged curve. Mean ± sample sd over completed replicates, in %.");
+        var section = new ReportSection("accuracy", "Test accuracy", $"Final: {FinalTestAccuracy.Definition}; max: the maximum over steps of the replicate-averaged curve. Mean ± sample sd over completed replicates, in %.");
         if (rows.Length == 0)
         {
             var why = data.Points.All(p => p.Completed.Count == 0) ? "no run has completed yet" : "the data set is a regression (no accuracies)";

@@ -37,7 +37,7 @@ internal static class OsgrSection
         {
             notes.Add($"No scatter at step {string.Join(", ", empty)}: no point has both sides there (the last step has no next update, so no lhs).");
         }
-        var table = new ReportTable("osgr-correlations", "Per recorded step: points, Pearson c of R_lhs vs R_rhs, least-squares slope and intercept",
+        var table = new ReportTable("osgr-correlations", "Per recorded step: points, Pearson c of R_lhs and R_rhs, and the least squares of R_lhs on R_rhs (R_lhs ≈ slope · R_rhs + intercept)",
             OsgrCorrelation.CsvHeader.Split(','),
             fits.Select(f => (IReadOnlyList<string>)[Markup.Int(f.Step), Markup.Int(f.Points), Markup.Short(f.Pearson), Markup.Short(f.Slope), Markup.Short(f.Intercept)]).ToArray(),
             OsgrCorrelation.ToCsv(fits));

@@ -84,6 +84,7 @@ internal sealed class MappingReader
 
     public long Integer(string key, long? fallback, long min, long max)
     {
+        _context.Kinds[PathOf(key)] = GridValueKind.Integer;
         var text = String(key, null);
         if (text is null) return fallback ?? throw Error(key, "is required");
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
@@ -97,6 +98,7 @@ internal sealed class MappingReader
 
     public double Double(string key, double? fallback, double min, double max, bool minExclusive = false)
     {
+        _context.Kinds[PathOf(key)] = GridValueKind.Number;
         var text = String(key, null);
         if (text is null) return fallback ?? throw Error(key, "is required");
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
@@ -112,6 +114,7 @@ internal sealed class MappingReader
 
     public bool Bool(string key, bool fallback)
     {
+        _context.Kinds[PathOf(key)] = GridValueKind.Boolean;
         var text = String(key, null);
         if (text is null) return fallback;
         return text switch
@@ -124,6 +127,7 @@ internal sealed class MappingReader
 
     public IReadOnlyList<int>? IntList(string key, int min, int max)
     {
+        _context.Kinds[PathOf(key)] = GridValueKind.IntegerList;
         var node = Get(key);
         if (node is null) return null;
         if (node is not YamlSequenceNode sequence) throw Error(key, "must be a list of integers, e.g. [10, 20]");

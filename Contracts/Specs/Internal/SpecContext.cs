@@ -12,6 +12,9 @@ internal sealed class SpecContext(string file, IReadOnlyDictionary<string, YamlN
 
     public HashSet<string> KnownPaths { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The type each typed field path was read as (a path read only as text is absent).</summary>
+    public Dictionary<string, GridValueKind> Kinds { get; } = new(StringComparer.Ordinal);
+
     public YamlNode? Override(string path) => overrides.TryGetValue(path, out var node) ? node : null;
 
     public SpecException Error(YamlNode? node, string field, string problem) =>

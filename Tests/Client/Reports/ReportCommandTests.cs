@@ -72,6 +72,17 @@ public sealed partial class ReportCommandTests(ReportedSweep sweep)
     }
 
     [Fact]
+    public void The_correlations_table_says_which_side_is_regressed_on_which()
+    {
+        var table = Cli.Run(sweep.Directory, "results", "s", "--home", sweep.Home, "--correlations");
+
+        Assert.True(table.ExitCode == 0, table.Stderr);
+        Assert.Contains("least squares of lhs on rhs, lhs ≈ slope · rhs + intercept", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("OSGR lhs (eq. 23) against rhs (eq. 19)", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("least squares of R_lhs on R_rhs (R_lhs ≈ slope · R_rhs + intercept)", File.ReadAllText(sweep.Page), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Accuracy_table_is_the_mean_and_sd_over_replicates_of_the_curves()
     {
         var html = File.ReadAllText(sweep.Page);
@@ -98,6 +109,27 @@ public sealed partial class ReportCommandTests(ReportedSweep sweep)
             Assert.Equal(best.Step.ToString(CultureInfo.InvariantCulture), cells[7]);
             Assert.Contains($"<tr><td>p{p:D4}</td><td>{ReportedSweep.Noise[p]}</td><td>3/3</td><td>{Percent(finalMean)} ± {Percent(finalSd)}</td>"
                 + $"<td>{Percent(maxMean)} ± {Percent(maxSd)}</td><td>{best.Step}</td></tr>", html);
+        }
+    }
+
+    [Fact]
+    public void The_console_summary_shows_the_reports_final_test_accuracy_under_the_same_name()
+    {
+        Assert.True(sweep.Run.ExitCode == 0, sweep.Run.Stderr);
+        var html = File.ReadAllText(sweep.Page);
+        Assert.Contains("<th>final test acc (%)</th>", html);
+        Assert.Contains("final test acc", sweep.Run.Stdout);
+        for (var p = 0; p < ReportedSweep.Noise.Length; p++)
+        {
+            var curves = Enumerable.Range(0, ReportedSweep.Replicates)
+                .Select(r => CurveRow.ParseCsv(File.ReadAllText(sweep.CurvesPath(p, r)), sweep.CurvesPath(p, r))).ToArray();
+            var finalMean = curves.Average(c => c.TakeLast(5).Average(row => row.TestAccuracy));
+            // The final recorded value differs from the mean of the last five here: the curves still move.
+            Assert.NotEqual(Percent(finalMean), Percent(curves.Average(c => c[^1].TestAccuracy)));
+
+            var row = sweep.Run.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith($"p{p:D4} ", StringComparison.Ordinal));
+            Assert.Contains($"{Percent(finalMean)}", html);
+            Assert.Contains($" {Percent(finalMean)} ", row.Replace("%", " ", StringComparison.Ordinal) + " ");
         }
     }
 

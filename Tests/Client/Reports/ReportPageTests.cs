@@ -14,8 +14,10 @@ public sealed class ReportPageTests
         Assert.Null(ReportPage.Banner(new SweepProgress(6, 6, 0, 0, 12, false), 0, 12));
         Assert.Equal("Sweep not complete: 4 of 6 runs pending, 9 of 12 aggregates pending. The figures show what exists so far.",
             ReportPage.Banner(new SweepProgress(6, 2, 0, 1, 3, false), 9, 12));
-        Assert.Equal("Sweep cancelled, not complete: 3 of 6 runs pending, 5 of 12 aggregates pending; 1 runs failed (left out). The figures show what exists so far.",
+        Assert.Equal("Sweep cancelled, not complete: 3 of 6 runs pending, 5 of 12 aggregates pending; 1 run failed (left out). The figures show what exists so far.",
             ReportPage.Banner(new SweepProgress(6, 2, 1, 0, 7, true), 5, 12));
+        Assert.Equal("Sweep not complete: 1 of 1 run pending, 1 of 1 aggregate pending. The figures show what exists so far.",
+            ReportPage.Banner(new SweepProgress(1, 0, 0, 1, 0, false), 1, 1));
     }
 
     [Fact]
