@@ -47,13 +47,12 @@ public sealed record PointSummary(
         var rhs = osgrStep < 0 || osgrRows.Any(r => r!.Stats is null)
             ? double.NaN
             : Osgr.Rhs(osgrRows.Select(r => (r!.Stats!.SumRho2, r.Stats.SumG2)).ToArray(), point.Spec.TrainSize);
+        // A sample sd needs two replicates; with one ReplicateMoments gives NaN (an empty cell).
         var accuracy = ReplicateMoments.Of(replicates.Select(FinalTestAccuracy.Of).ToArray());
-        // A sample sd needs two replicates; with one it is undefined (NaN: an empty cell), not the 0 ReplicateMoments gives.
-        var accuracySd = replicates.Length < 2 ? double.NaN : accuracy.Sd;
         return new PointSummary(point, replicates.Length, failed, finals[0].Step,
             ReplicateMoments.Of(finals.Select(f => f.TrainLoss).ToArray()).Mean,
             ReplicateMoments.Of(finals.Select(f => f.TestLoss).ToArray()).Mean,
-            accuracy.Mean, accuracySd, osgrStep, osgr, rhs);
+            accuracy.Mean, accuracy.Sd, osgrStep, osgr, rhs);
     }
 
     public static string ToCsv(IEnumerable<PointSummary> summaries)

@@ -52,6 +52,19 @@ public sealed class OneRunSweepTests(OneRunSweep sweep) : IClassFixture<OneRunSw
     }
 
     [Fact]
+    public void Results_leave_every_sd_of_one_replicate_empty()
+    {
+        Assert.True(sweep.Run.ExitCode == 0, sweep.Run.Stderr);
+        var results = Cli.Run(sweep.Directory, "results", "s", "--home", sweep.Home, "--format", "csv");
+        Assert.True(results.ExitCode == 0, results.Stderr);
+        var lines = results.Stdout.Trim().Split('\n');
+        var sd = Array.IndexOf(lines[0].Split(','), "test_acc_sd");
+        Assert.True(sd >= 0, lines[0]);
+        Assert.All(lines[1..], line => Assert.Equal("", line.Split(',')[sd]));
+        Assert.All(lines[1..], line => Assert.NotEqual("", line.Split(',')[sd - 1]));
+    }
+
+    [Fact]
     public void The_closing_hint_names_what_an_sgd_sweep_records_not_osgr()
     {
         Assert.True(sweep.Run.ExitCode == 0, sweep.Run.Stderr);
