@@ -87,6 +87,7 @@ public static class ClusterHosting
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        SiloLogging.AddFromEnvironment(builder.Logging);
         builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = EmbeddedCluster.Bounded(drainTimeout) + TimeSpan.FromSeconds(5));
         return builder;

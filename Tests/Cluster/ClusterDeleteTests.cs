@@ -6,8 +6,9 @@ namespace OrleansSweeps.Tests.Cluster;
 
 /// <summary>
 /// Cancel and delete on a cluster: a cancelled sweep's drained runs stay stopped though their reminders fire; delete is
-/// refused while silos may train the sweep, and afterwards nothing of it is left in the catalog, the run states or the
-/// reminders, so the same id submitted again trains from scratch to the embedded results.
+/// refused while the sweep is active and while a silo is up (silos keep what they read of a sweep), and afterwards
+/// nothing of it is left in the catalog, the run states or the reminders, so the same id submitted again trains from
+/// scratch to the embedded results.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterDeleteTests(ClusterFixture cluster)
@@ -35,7 +36,9 @@ public sealed class ClusterDeleteTests(ClusterFixture cluster)
         var reference = Cli.Run(dir.Path, "results", "s", "--home", dir.Combine("embedded"), "--format", "csv").Stdout;
         var env = cluster.NewStores();
         Submit(dir, env, spec);
-        var silo = StartSilo(dir, env);
+        // Its log, shown if the test fails.
+        var silo = StartSilo(dir, new Dictionary<string, string>(env) { ["SWEEPS_LOG_LEVEL"] = "Information" });
+        var siloStopped = false;
         try
         {
             Poll.Until(() => Row(dir, env) is { } row && row[5] == "1", TimeSpan.FromMinutes(1), "a run training");
@@ -51,6 +54,12 @@ public sealed class ClusterDeleteTests(ClusterFixture cluster)
             Thread.Sleep(TimeSpan.FromSeconds(25));
             Assert.Equal(stopped, Row(dir, env));
 
+            var whileUp = Cli.Run(dir.Path, env, "delete", "s", "--yes");
+            Assert.Equal(2, whileUp.ExitCode);
+            Assert.Contains("stop the cluster's silos first", whileUp.Stderr);
+            StopAll([silo]);
+            siloStopped = true;
+
             var deleted = Cli.Run(dir.Path, env, "delete", "s", "--yes");
             Assert.True(deleted.ExitCode == 0, deleted.Stderr);
             Assert.Null(Row(dir, env));
@@ -58,6 +67,8 @@ public sealed class ClusterDeleteTests(ClusterFixture cluster)
             Assert.Equal(0, Count(env, "SELECT count(*) FROM orleans_grain_state WHERE starts_with(grain_id_extension, 's/') AND payload IS NOT NULL"));
             Assert.Equal(0, Reminders(env, "run/s/"));
 
+            silo = StartSilo(dir, new Dictionary<string, string>(env) { ["SWEEPS_LOG_LEVEL"] = "Information" });
+            siloStopped = false;
             Submit(dir, env, spec);
             var last = "";
             try
@@ -67,15 +78,18 @@ public sealed class ClusterDeleteTests(ClusterFixture cluster)
             }
             catch (TimeoutException)
             {
-                Assert.Fail($"not finished:\n{last}\nruns: {Rows(env, "SELECT replicate, state, attempts, coalesce(silo, '-') FROM runs WHERE sweep = 's' ORDER BY replicate")}" +
+                var state = $"not finished:\n{last}\nruns: {Rows(env, "SELECT replicate, state, attempts, coalesce(silo, '-') FROM runs WHERE sweep = 's' ORDER BY replicate")}" +
                     $"\nstates: {Rows(env, "SELECT grain_id_extension, version, payload IS NULL FROM orleans_grain_state ORDER BY 1")}" +
-                    $"\nreminders: {Rows(env, "SELECT grain_id FROM orleans_reminders ORDER BY 1")}");
+                    $"\nreminders: {Rows(env, "SELECT grain_id FROM orleans_reminders ORDER BY 1")}";
+                siloStopped = true;
+                var log = StopAll([silo])[0];
+                Assert.Fail($"{state}\nsilo stdout:\n{Tail(log.Stdout)}\nsilo stderr:\n{Tail(log.Stderr)}");
             }
             Assert.Equal(reference, Results(dir, env));
         }
         finally
         {
-            StopAll([silo]);
+            if (!siloStopped) StopAll([silo]);
         }
     }
 
@@ -85,6 +99,8 @@ public sealed class ClusterDeleteTests(ClusterFixture cluster)
 
     private static long Reminders(IReadOnlyDictionary<string, string> env, string prefix) =>
         Count(env, $"SELECT count(*) FROM orleans_reminders WHERE starts_with(grain_id, '{prefix}')");
+
+    private static string Tail(string text) => text[^Math.Min(6000, text.Length)..];
 
     private static string Rows(IReadOnlyDictionary<string, string> env, string sql)
     {
