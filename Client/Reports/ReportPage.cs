@@ -37,9 +37,7 @@ internal static class ReportPage
             .Append($"{Counted.Of(data.Spec.RunCount, "run")} ({Markup.Int(data.Progress.RunsCompleted)} completed, {Markup.Int(data.Progress.RunsFailed)} failed) · ")
             .Append($"{Markup.Int(data.Results.Rows.Count - data.AggregatesPending)}/{Markup.Int(data.Results.Rows.Count)} aggregates</p>\n");
         if (Banner(data.Progress, data.AggregatesPending, data.Results.Rows.Count) is { } banner) html.Append($"<div class=\"banner\">{Markup.Escape(banner)}</div>\n");
-        html.Append("<nav><ul>\n");
-        foreach (var s in sections) html.Append($"<li><a href=\"#{s.Id}\">{Markup.Escape(s.Heading)}</a></li>\n");
-        html.Append("</ul></nav>\n");
+        Contents(html, sections);
         foreach (var s in sections) Section(html, s);
         html.Append($"<details><summary>spec.yaml</summary>\n<pre>{Markup.Escape(data.Spec.Text)}</pre>\n</details>\n")
             .Append("<p class=\"meta\">All results per point and step: <a href=\"tables/results.csv\">tables/results.csv</a>.</p>\n")
@@ -57,6 +55,21 @@ internal static class ReportPage
         if (progress.RunsFailed > 0) text.Append($"; {Counted.Of(progress.RunsFailed, "run")} failed (left out)");
         return text.Append(". The figures show what exists so far.").ToString();
     }
+
+    /// <summary>
+    /// Links to the sections that show something (a figure or a table): a section of notes only ("… omitted: …") stays
+    /// in the page, where it says why, but would only send a reader to nothing from the contents.
+    /// </summary>
+    private static void Contents(StringBuilder html, IReadOnlyList<ReportSection> sections)
+    {
+        var shown = sections.Where(HasContent).ToArray();
+        if (shown.Length == 0) return;
+        html.Append("<nav><ul>\n");
+        foreach (var s in shown) html.Append($"<li><a href=\"#{s.Id}\">{Markup.Escape(s.Heading)}</a></li>\n");
+        html.Append("</ul></nav>\n");
+    }
+
+    private static bool HasContent(ReportSection s) => s.Figures.Count > 0 || s.Tables.Count > 0;
 
     private static void Section(StringBuilder html, ReportSection s)
     {

@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace OrleansSweeps.Tests.Client.Reports;
+
+/// <summary>The reports of the papers' smoke examples: what the page names and lists, on real sweeps.</summary>
+[Collection(ReportedExamplesCollection.Name)]
+public sealed class ExampleReportTests(ReportedExamples examples)
+{
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+
+    [Fact]
+    public void The_no_penalty_baseline_is_labelled_none_in_figures_and_tables()
+    {
+        var mgs = examples.Mgs;
+        Assert.True(mgs.Report.ExitCode == 0, mgs.Report.Stderr);
+        var html = File.ReadAllText(mgs.Page);
+
+        Assert.DoesNotContain("penalties={}", html);
+        var trace = Figure(html, "fig-mgs-trace");
+        Assert.Contains("training.penalties=none", Texts(trace));
+        Assert.Contains("training.penalties={mgs_trace: 0.01}", Texts(trace));
+        // The accuracy table shows the grid value as the legends do; its CSV keeps the spec's text, as results.csv has it.
+        Assert.Contains("<tr><td>p0000</td><td>none</td>", html);
+        Assert.StartsWith("p0000,{},", File.ReadAllLines(Path.Combine(mgs.Out, "tables", "accuracy.csv"))[1]);
+    }
+
+    [Fact]
+    public void Contents_list_only_the_sections_that_show_something()
+    {
+        Assert.True(examples.Mgs.Report.ExitCode == 0, examples.Mgs.Report.Stderr);
+        var html = File.ReadAllText(examples.Mgs.Page);
+        var contents = Regex.Match(html, "<nav>.*?</nav>", RegexOptions.Singleline).Value;
+
+        // An SGD sweep without stats.moments has neither OSGR nor GSNR: their notes stay in the page, out of the contents.
+        Assert.Contains("<p class=\"note\">OSGR scatter omitted", html);
+        Assert.Contains("<p class=\"note\">Mean-GSNR curves omitted", html);
+        Assert.DoesNotContain("href=\"#osgr\"", contents);
+        Assert.DoesNotContain("href=\"#gsnr\"", contents);
+        Assert.Contains("href=\"#mgs\"", contents);
+        Assert.Contains("href=\"#accuracy\"", contents);
+
+        // The toy OSGR sweep has both; it is a regression, so no accuracy table.
+        var toy = Regex.Match(File.ReadAllText(examples.Toy.Page), "<nav>.*?</nav>", RegexOptions.Singleline).Value;
+        Assert.Contains("href=\"#osgr\"", toy);
+        Assert.Contains("href=\"#gsnr\"", toy);
+        Assert.DoesNotContain("href=\"#accuracy\"", toy);
+    }
+
+    /// <summary>The inline figure of the page with this id.</summary>
+    internal static XElement Figure(string html, string id) =>
+        ReportCommandTests.SvgElements(html).Single(s => (string?)s.Attribute("id") == id);
+
+    /// <summary>Every text of a figure, as a reader sees it (whitespace around it trimmed).</summary>
+    internal static IReadOnlyList<string> Texts(XElement svg) =>
+        svg.Descendants(Svg + "text").Select(t => t.Value.Trim()).ToArray();
+}
