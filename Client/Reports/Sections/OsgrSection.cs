@@ -41,7 +41,7 @@ internal static class OsgrSection
             OsgrCorrelation.CsvHeader.Split(','),
             fits.Select(f => (IReadOnlyList<string>)[Markup.Int(f.Step), Markup.Int(f.Points), Markup.Short(f.Pearson), Markup.Short(f.Slope), Markup.Short(f.Intercept)]).ToArray(),
             OsgrCorrelation.ToCsv(fits));
-        return new ReportSection("osgr", "OSGR: left-hand vs right-hand side", "Each marker is one sweep point (its M replicates); hover for its parameters.")
+        return new ReportSection("osgr", "OSGR: left-hand vs right-hand side", "Each marker is one sweep point (its M replicates).")
         {
             Figures = figures,
             Tables = figures.Count > 0 ? [table] : [],
@@ -54,16 +54,14 @@ internal static class OsgrSection
     {
         var fit = OsgrCorrelation.Fit(step, points.Select(p => (p.Rhs, p.Lhs)).ToArray());
         var markers = new PlotSeries($"sweep points (k = {points.Count})", Palette.Of(0), SeriesStyle.Markers,
-            points.Select(p => new PlotPoint(p.Rhs, p.Lhs, $"{p.Label}: rhs {Markup.Short(p.Rhs)}, lhs {Markup.Short(p.Lhs)}")).ToArray());
+            points.Select(p => new PlotPoint(p.Rhs, p.Lhs)).ToArray());
         GuideLine[] guides = double.IsFinite(fit.Slope)
-            ? [Diagonal, new GuideLine(FitLabel(fit), Palette.Fit, false, fit.Slope, fit.Intercept, "fit")]
+            ? [Diagonal, new GuideLine(FitLabel(fit), Palette.Fit, false, fit.Slope, fit.Intercept)]
             : [Diagonal];
         return new FigureSpec($"osgr-step-{step}", $"OSGR at step {step}: R_lhs vs R_rhs", XLabel, YLabel, [markers])
         {
             Guides = guides,
-            SameDomain = true,
-            LogX = false,
-            LogY = false,
+            Square = true,
         };
     }
 
@@ -73,5 +71,5 @@ internal static class OsgrSection
         + $"{(fit.Intercept < 0 ? "−" : "+")} {Math.Abs(fit.Intercept).ToString("0.000", CultureInfo.InvariantCulture)}, "
         + $"c = {fit.Pearson.ToString("0.000", CultureInfo.InvariantCulture)}";
 
-    private static GuideLine Diagonal => new("y = x", Palette.Diagonal, true, 1, 0, "diagonal");
+    private static GuideLine Diagonal => new("y = x", Palette.Diagonal, true, 1, 0);
 }

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 
 namespace OrleansSweeps.Tests.Client.Reports;
 
@@ -7,8 +6,6 @@ namespace OrleansSweeps.Tests.Client.Reports;
 [Collection(ReportedExamplesCollection.Name)]
 public sealed class ExampleReportTests(ReportedExamples examples)
 {
-    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
-
     [Fact]
     public void The_no_penalty_baseline_is_labelled_none_in_figures_and_tables()
     {
@@ -17,9 +14,9 @@ public sealed class ExampleReportTests(ReportedExamples examples)
         var html = File.ReadAllText(mgs.Page);
 
         Assert.DoesNotContain("penalties={}", html);
-        var trace = Figure(html, "fig-mgs-trace");
-        Assert.Contains("training.penalties=none", Texts(trace));
-        Assert.Contains("training.penalties={mgs_trace: 0.01}", Texts(trace));
+        var trace = FigureReader.Figure(html, "fig-mgs-trace");
+        Assert.Contains("training.penalties=none", FigureReader.Texts(trace));
+        Assert.Contains("training.penalties={mgs_trace: 0.01}", FigureReader.Texts(trace));
         // The accuracy table shows the grid value as the legends do; its CSV keeps the spec's text, as results.csv has it.
         Assert.Contains("<tr><td>p0000</td><td>none</td>", html);
         Assert.StartsWith("p0000,{},", File.ReadAllLines(Path.Combine(mgs.Out, "tables", "accuracy.csv"))[1]);
@@ -46,12 +43,4 @@ public sealed class ExampleReportTests(ReportedExamples examples)
         Assert.Contains("href=\"#gsnr\"", toy);
         Assert.DoesNotContain("href=\"#accuracy\"", toy);
     }
-
-    /// <summary>The inline figure of the page with this id.</summary>
-    internal static XElement Figure(string html, string id) =>
-        ReportCommandTests.SvgElements(html).Single(s => (string?)s.Attribute("id") == id);
-
-    /// <summary>Every text of a figure, as a reader sees it (whitespace around it trimmed).</summary>
-    internal static IReadOnlyList<string> Texts(XElement svg) =>
-        svg.Descendants(Svg + "text").Select(t => t.Value.Trim()).ToArray();
 }

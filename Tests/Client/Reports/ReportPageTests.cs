@@ -28,7 +28,7 @@ public sealed class ReportPageTests
         var data = new ReportData(hostile, spec, new SweepProgress(2, 0, 0, 0, 0, false), ResultsTable.Build(hostile, spec, _ => null),
             spec.Points.Select(p => new PointRuns(p, [])).ToArray());
         var sections = ReportWriter.Sections(data);
-        var html = ReportPage.Render(data, sections);
+        var html = ReportPage.Render(data, sections, ReportWriter.Figures(sections));
 
         Assert.DoesNotContain("<script", html);
         Assert.Contains("Sweep <code>&lt;script&gt;alert(1)&lt;/script&gt;</code>", html);
