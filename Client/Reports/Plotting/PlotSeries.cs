@@ -59,10 +59,8 @@ internal static class Palette
     public static readonly IReadOnlyList<string> Colors =
         ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
-    /// <summary>The y = x diagonal and the least-squares fit of a scatter.</summary>
+    /// <summary>The y = x diagonal of a scatter.</summary>
     public const string Diagonal = "#999999";
-
-    public const string Fit = "#222222";
 
     /// <summary>Text, and swatches that stand for no one series (a marker shape shared by every point).</summary>
     public const string Text = "#000000";

@@ -43,4 +43,30 @@ public sealed class ExampleReportTests(ReportedExamples examples)
         Assert.Contains("href=\"#gsnr\"", toy);
         Assert.DoesNotContain("href=\"#accuracy\"", toy);
     }
+
+    [Fact]
+    public void The_toy_sweeps_OSGR_is_one_square_figure_naming_every_point_and_step_in_print()
+    {
+        var toy = examples.Toy;
+        Assert.True(toy.Report.ExitCode == 0, toy.Report.Stderr);
+        var html = File.ReadAllText(toy.Page);
+        var ids = ReportCommandTests.SvgElements(html).Select(s => (string)s.Attribute("id")!).ToArray();
+        Assert.Equal(["fig-osgr", "fig-gsnr"], ids);
+        Assert.False(Directory.Exists(Path.Combine(toy.Out, "figures", "osgr-step-0.svg")));
+
+        var osgr = FigureReader.Figure(html, "fig-osgr");
+        var area = FigureReader.PlotArea(osgr);
+        Assert.Equal(area.Width, area.Height, 0.5);
+        var texts = FigureReader.Texts(osgr);
+        // 2 training sizes × 3 noise levels, named as everywhere in the report; 300 steps recorded every 50, the last without lhs.
+        foreach (var size in new[] { 100, 1000 })
+        {
+            foreach (var noise in new[] { "0.2", "2", "6" }) Assert.Contains($"train_size={size}, dataset.noise={noise}", texts);
+        }
+        Assert.Equal(["step 0", "step 50", "step 100", "step 150", "step 200", "step 250"],
+            texts.Where(t => t.StartsWith("step ", StringComparison.Ordinal)).Select(t => t.Split(':')[0]));
+        Assert.Contains("y = x", texts);
+        // The markers at step 0 are circles, one per point in its colour.
+        for (var p = 0; p < 6; p++) Assert.Single(FigureReader.Circles(osgr, OrleansSweeps.Client.Reports.Plotting.Palette.Of(p)));
+    }
 }

@@ -23,12 +23,12 @@ internal static class FigureReader
         return (v[0], v[1], v[2], v[3]);
     }
 
-    /// <summary>The centres of the round markers of <paramref name="colour"/> inside the plot area (a legend's swatch is outside).</summary>
+    /// <summary>The centres of the filled round markers of <paramref name="colour"/> inside the plot area (a legend's swatch is outside).</summary>
     public static IReadOnlyList<(double X, double Y)> Circles(XElement svg, string colour)
     {
         var area = PlotArea(svg);
         return svg.Descendants(Svg + "ellipse")
-            .Where(e => Rgb((string)e.Attribute("fill")!) == Rgb(colour))
+            .Where(e => ((string?)e.Attribute("fill"))?.StartsWith('#') == true && Rgb((string)e.Attribute("fill")!) == Rgb(colour))
             .Select(e => (X: Number((string)e.Attribute("cx")!), Y: Number((string)e.Attribute("cy")!)))
             .Where(c => c.X >= area.X && c.X <= area.X + area.Width && c.Y >= area.Y && c.Y <= area.Y + area.Height)
             .ToArray();

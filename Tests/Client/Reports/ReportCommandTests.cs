@@ -18,11 +18,10 @@ public sealed partial class ReportCommandTests(ReportedSweep sweep)
     {
         Assert.True(sweep.Run.ExitCode == 0, sweep.Run.Stderr);
         Assert.True(sweep.Report.ExitCode == 0, sweep.Report.Stderr);
-        Assert.Equal($"report: {sweep.Page} (10 figures, 2 tables)", sweep.Report.Stdout.Trim());
+        Assert.Equal($"report: {sweep.Page} (7 figures, 2 tables)", sweep.Report.Stdout.Trim());
         var html = File.ReadAllText(sweep.Page);
         var figures = SvgElements(html).ToDictionary(s => (string)s.Attribute("id")!);
-        string[] expected = ["fig-osgr-step-0", "fig-osgr-step-10", "fig-osgr-step-20", "fig-osgr-step-30", "fig-gsnr",
-            "fig-mgs-trace", "fig-mgs-logdet", "fig-overfit", "fig-learned", "fig-attribution"];
+        string[] expected = ["fig-osgr", "fig-gsnr", "fig-mgs-trace", "fig-mgs-logdet", "fig-overfit", "fig-learned", "fig-attribution"];
         Assert.Equal(expected, figures.Keys);
         foreach (var (id, svg) in figures)
         {
@@ -42,7 +41,7 @@ public sealed partial class ReportCommandTests(ReportedSweep sweep)
         Assert.DoesNotContain(Regex.Matches(html, "https?://"), m => !html[m.Index..].StartsWith("http://www.w3.org/2000/svg", StringComparison.Ordinal));
         Assert.DoesNotContain("@font-face", html);
         Assert.DoesNotContain("class=\"banner\"", html); // complete
-        Assert.Contains("No scatter at step 40", html);  // no update after the last step, so no lhs
+        Assert.Contains("Not drawn: step 40, where no point has both sides", html);  // no update after the last step, so no lhs
         Assert.True(File.Exists(Path.Combine(sweep.Out, "tables", "results.csv")));
     }
 
@@ -62,15 +61,16 @@ public sealed partial class ReportCommandTests(ReportedSweep sweep)
     {
         var correlations = Cli.Run(sweep.Directory, "results", "s", "--home", sweep.Home, "--correlations", "--format", "csv");
         Assert.True(correlations.ExitCode == 0, correlations.Stderr);
-        var figures = SvgElements(File.ReadAllText(sweep.Page)).ToDictionary(s => (string)s.Attribute("id")!);
+        var legend = FigureReader.Texts(FigureReader.Figure(File.ReadAllText(sweep.Page), "fig-osgr"));
         var rows = correlations.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(4, rows.Count(r => r[1] == "3"));
         foreach (var r in rows.Where(r => r[1] == "3"))
         {
+            // The legend row of each step prints its Pearson c and least-squares line to 3 decimals.
             var (pearson, slope, intercept) = (Fixed3(r[2]), Fixed3(r[3]), double.Parse(r[4], CultureInfo.InvariantCulture));
-            var fit = $"fit: y = {slope}x {(intercept < 0 ? "−" : "+")} {Fixed3(Math.Abs(intercept).ToString("R", CultureInfo.InvariantCulture))}, c = {pearson}";
-            Assert.Contains(fit, FigureReader.Texts(figures[$"fig-osgr-step-{r[0]}"]));
+            Assert.Contains($"step {r[0]}: c = {pearson}, y = {slope}x {(intercept < 0 ? "−" : "+")} {Fixed3(Math.Abs(intercept).ToString("R", CultureInfo.InvariantCulture))}", legend);
         }
+        Assert.DoesNotContain(legend, t => t.StartsWith("step 40", StringComparison.Ordinal)); // no marker there, so no row
     }
 
     [Fact]
