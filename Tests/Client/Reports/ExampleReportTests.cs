@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OrleansSweeps.Tests.TestSupport;
 
 namespace OrleansSweeps.Tests.Client.Reports;
 
@@ -68,5 +69,26 @@ public sealed class ExampleReportTests(ReportedExamples examples)
         Assert.Contains("y = x", texts);
         // The markers at step 0 are circles, one per point in its colour.
         for (var p = 0; p < 6; p++) Assert.Single(FigureReader.Circles(osgr, OrleansSweeps.Client.Reports.Plotting.Palette.Of(p)));
+    }
+
+    [Fact]
+    public void The_same_sweep_gives_a_byte_identical_report()
+    {
+        foreach (var example in new[] { examples.Toy, examples.Mgs })
+        {
+            Assert.True(example.Report.ExitCode == 0, example.Report.Stderr);
+            var again = Path.Combine(example.Directory, "report-again");
+            var report = Cli.Run(example.Directory, "report", example.Name, "--home", example.Home, "--out", again);
+            Assert.True(report.ExitCode == 0, report.Stderr);
+
+            var files = Directory.GetFiles(example.Out, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(example.Out, f)).Order().ToArray();
+            Assert.Equal(files, Directory.GetFiles(again, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(again, f)).Order());
+            Assert.Contains(files, f => f.EndsWith(".svg", StringComparison.Ordinal));
+            foreach (var f in files) Assert.True(File.ReadAllBytes(Path.Combine(example.Out, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(again, f))), $"{example.Name}: {f} differs");
+            // Nothing in the page tells one rendering from another: no time or random id.
+            var html = File.ReadAllText(example.Page);
+            Assert.DoesNotMatch(@"\b20\d\d-\d\d-\d\d", html);
+            Assert.DoesNotContain("cl_", html);
+        }
     }
 }
