@@ -31,9 +31,8 @@ internal static partial class FigurePlot
                 MarkerSize = MarkerSize,
                 MarkerFillColor = color,
                 MarkerLineColor = color,
-                LineColor = color,
+                LineColor = Dashes.Stroke(row.Color, row.Dashed),
                 LineWidth = row.Line ? LineWidth : 0,
-                LinePattern = row.Dashed ? LinePattern.Dashed : LinePattern.Solid,
             });
         }
         plot.ShowLegend(Edge.Right);

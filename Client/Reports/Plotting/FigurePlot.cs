@@ -85,9 +85,8 @@ internal static partial class FigurePlot
         // Consecutive drawable points form one line; an undrawable one breaks it.
         foreach (var run in Runs(points))
         {
-            var line = plot.Add.ScatterLine(run, color);
+            var line = plot.Add.ScatterLine(run, Dashes.Stroke(s.Color, s.Style == SeriesStyle.DashedLine));
             line.LineWidth = s.Style == SeriesStyle.ThinLine ? ThinLineWidth : LineWidth;
-            line.LinePattern = s.Style == SeriesStyle.DashedLine ? LinePattern.Dashed : LinePattern.Solid;
         }
     }
 
@@ -114,9 +113,8 @@ internal static partial class FigurePlot
         foreach (var g in guides.Where(g => double.IsFinite(g.Slope) && double.IsFinite(g.Intercept)))
         {
             var line = plot.Add.Line(limits.Left, g.Slope * limits.Left + g.Intercept, limits.Right, g.Slope * limits.Right + g.Intercept);
-            line.Color = Color.FromHex(g.Color);
+            line.Color = Dashes.Stroke(g.Color, g.Dashed);
             line.LineWidth = 1.5f;
-            line.LinePattern = g.Dashed ? LinePattern.Dashed : LinePattern.Solid;
         }
         plot.Axes.SetLimits(limits);
     }

@@ -7,7 +7,7 @@ namespace OrleansSweeps.Client.Reports.Plotting;
 /// A figure as the SVG document put into the page and beside it (<c>figures/{id}.svg</c>): ScottPlot's SVG export,
 /// made fit for a page of many figures and deterministic. ScottPlot names its clip paths from a counter shared by the
 /// whole process ("cl_4"): they are renamed <c>{id}-clip-{n}</c> in document order, so two inline figures never share
-/// an id and the same sweep gives the same bytes. The root gets the figure's id, a title, a viewBox (so the page can
+/// an id and the same sweep gives the same bytes. Dashed lines get their dashes here (<see cref="Dashes"/>). The root gets the figure's id, a title, a viewBox (so the page can
 /// scale it) and the plot area's pixels (<c>data-plot-area="x y width height"</c>); fonts fall back to any sans-serif.
 /// </summary>
 internal static partial class FigureSvg
@@ -22,6 +22,7 @@ internal static partial class FigureSvg
         var root = XDocument.Parse(xml, LoadOptions.PreserveWhitespace).Root!;
 
         RenameIds(root, spec.Id);
+        Dashes.Apply(root);
         foreach (var font in root.Descendants().Attributes("font-family")) font.Value += ", sans-serif";
         // ScottPlot declares the xlink namespace without using it: one URL fewer in a page that fetches nothing.
         if (!root.Descendants().Attributes().Any(a => a.Name.Namespace == XNamespace.Get("http://www.w3.org/1999/xlink")))

@@ -77,6 +77,7 @@ public sealed class ExampleReportTests(ReportedExamples examples)
         foreach (var example in new[] { examples.Toy, examples.Mgs })
         {
             Assert.True(example.Report.ExitCode == 0, example.Report.Stderr);
+            Assert.Equal("", example.Report.Stderr);
             var again = Path.Combine(example.Directory, "report-again");
             var report = Cli.Run(example.Directory, "report", example.Name, "--home", example.Home, "--out", again);
             Assert.True(report.ExitCode == 0, report.Stderr);

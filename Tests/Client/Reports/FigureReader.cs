@@ -28,16 +28,17 @@ internal static class FigureReader
     {
         var area = PlotArea(svg);
         return svg.Descendants(Svg + "ellipse")
-            .Where(e => ((string?)e.Attribute("fill"))?.StartsWith('#') == true && Rgb((string)e.Attribute("fill")!) == Rgb(colour))
+            .Where(e => Rgb((string?)e.Attribute("fill") ?? "none") == Rgb(colour))
             .Select(e => (X: Number((string)e.Attribute("cx")!), Y: Number((string)e.Attribute("cy")!)))
             .Where(c => c.X >= area.X && c.X <= area.X + area.Width && c.Y >= area.Y && c.Y <= area.Y + area.Height)
             .ToArray();
     }
 
-    /// <summary>"#1f77b4", "#1F77B4" and "#999" (as ScottPlot writes some greys) as RGB.</summary>
+    /// <summary>"#1f77b4", "#1F77B4" and "#999" (as ScottPlot writes some greys) as RGB; (-1, -1, -1) for a name ("black", "none").</summary>
     public static (int R, int G, int B) Rgb(string hex)
     {
-        var h = hex.TrimStart('#');
+        if (!hex.StartsWith('#')) return (-1, -1, -1);
+        var h = hex[1..];
         if (h.Length == 3) h = string.Concat(h.Select(c => $"{c}{c}"));
         return (Convert.ToInt32(h[..2], 16), Convert.ToInt32(h[2..4], 16), Convert.ToInt32(h[4..6], 16));
     }

@@ -105,6 +105,28 @@ public sealed class FigureSvgTests
     }
 
     [Fact]
+    public void Dashed_lines_are_svg_dashes_not_a_path_effect_that_skia_cannot_export()
+    {
+        var dashed = new PlotSeries("corrupt", Palette.Of(1), SeriesStyle.DashedLine, [new(0, 0.2), new(1, 0.4), new(2, 0.5)]);
+        var solid = new PlotSeries("pristine", Palette.Of(1), SeriesStyle.Line, [new(0, 0.5), new(1, 0.8), new(2, 0.9)]);
+        var spec = new FigureSpec("learned", "Learned", "step", "share", [solid, dashed]) { Guides = [new GuideLine("half", Palette.Diagonal, true, 0, 0.5)] };
+
+        // Skia's SVG canvas prints a warning on stderr for every path effect: ScottPlot gets none.
+        var figure = FigurePlot.Build(spec);
+        Assert.All(figure.Plot.GetPlottables<ScottPlot.Plottables.Scatter>(), s => Assert.Equal(ScottPlot.LinePattern.Solid.Name, s.LinePattern.Name));
+        Assert.All(figure.Plot.GetPlottables<ScottPlot.Plottables.LinePlot>(), l => Assert.Equal(ScottPlot.LinePattern.Solid.Name, l.LinePattern.Name));
+        Assert.All(figure.Plot.Legend.ManualItems, i => Assert.Equal(ScottPlot.LinePattern.Solid.Name, i.LinePattern.Name));
+
+        var svg = XElement.Parse(FigureSvg.Render(spec));
+        var strokes = svg.Descendants(Svg + "path").Where(p => p.Attribute("stroke") is { } s && Rgb(s.Value) == Rgb(Palette.Of(1))).ToArray();
+        // The two series and their two legend swatches; the dashed ones (and the dashed guide) with the dash pattern.
+        Assert.Equal(2, strokes.Count(p => (string?)p.Attribute("stroke-dasharray") == Dashes.Pattern));
+        Assert.Equal(2, strokes.Count(p => p.Attribute("stroke-dasharray") is null));
+        Assert.Equal(2, svg.Descendants(Svg + "path").Count(p => p.Attribute("stroke") is { } s && Rgb(s.Value) == Rgb(Palette.Diagonal) && (string?)p.Attribute("stroke-dasharray") == Dashes.Pattern));
+        Assert.DoesNotContain(svg.Descendants().Attributes("stroke-opacity"), a => a.Value.StartsWith("0.99", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_same_figure_gives_the_same_bytes_with_ids_of_its_own()
     {
         var first = FigureSvg.Render(Scatter(Points));
