@@ -69,8 +69,12 @@ internal static partial class FigurePlot
         return label.Length > MaxYLabel && unit > 0 ? label[..unit] + "\n" + label[(unit + 2)..] : label;
     }
 
-    /// <summary>A linear axis' tick: up to 4 significant digits, no thousands separator, 0 for float noise around it.</summary>
-    private static string TickLabel(double value) => Markup.Short(Math.Abs(value) < 1e-12 ? 0 : value);
+    /// <summary>
+    /// A linear axis' tick: a round number as it reads ("16000", "0.025"; 10 significant digits hide the float error
+    /// of a tick computed as a multiple of its step), no thousands separator, 0 for float noise around zero.
+    /// </summary>
+    public static string TickLabel(double value) =>
+        Math.Abs(value) < 1e-12 ? "0" : value.ToString("G10", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void AddSeries(Plot plot, PlotSeries s, bool logX, bool logY)
     {

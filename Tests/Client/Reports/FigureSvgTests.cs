@@ -174,6 +174,12 @@ public sealed class FigureSvgTests
     }
 
     [Fact]
+    public void Linear_ticks_read_as_round_numbers()
+    {
+        Assert.Equal(["16000", "0.025", "0.3", "0", "-1.5"], new[] { 16000, 0.025, 0.1 + 0.2, 1e-17, -1.5 }.Select(FigurePlot.TickLabel));
+    }
+
+    [Fact]
     public void Long_legend_labels_wrap_between_grid_parameters()
     {
         Assert.Equal("train_size=1000, dataset.noise=0.2", FigurePlot.Wrap("train_size=1000, dataset.noise=0.2"));
