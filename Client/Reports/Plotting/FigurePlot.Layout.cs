@@ -84,8 +84,8 @@ internal static partial class FigurePlot
         var interval = Math.Max(Interval(plot.Axes.Bottom.TickGenerator), Interval(plot.Axes.Left.TickGenerator));
         if (double.IsFinite(interval) && interval > 0)
         {
-            plot.Axes.Bottom.TickGenerator = new NumericFixedInterval(interval);
-            plot.Axes.Left.TickGenerator = new NumericFixedInterval(interval);
+            plot.Axes.Bottom.TickGenerator = new NumericFixedInterval(interval) { LabelFormatter = TickLabel };
+            plot.Axes.Left.TickGenerator = new NumericFixedInterval(interval) { LabelFormatter = TickLabel };
         }
         plot.Layout.Fixed(new PixelRect(area.Left, area.Left + side, area.Top + side, area.Top));
         return new LaidOutFigure(plot, width, height);
