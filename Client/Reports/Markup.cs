@@ -16,7 +16,7 @@ internal static class Markup
     public static string Escape(string text)
     {
         var result = new StringBuilder(text.Length);
-        foreach (var ch in text)
+        foreach (var ch in Printable(text))
         {
             result.Append(ch switch
             {
@@ -25,12 +25,18 @@ internal static class Markup
                 '>' => "&gt;",
                 '"' => "&quot;",
                 '\'' => "&#39;",
-                _ when char.IsControl(ch) && ch is not ('\t' or '\n' or '\r') => "\uFFFD",
                 _ => ch.ToString(),
             });
         }
         return result.ToString();
     }
+
+    /// <summary>
+    /// The text with control characters (not allowed in XML even as references) as U+FFFD: what goes to ScottPlot,
+    /// whose SVG export escapes the markup characters itself.
+    /// </summary>
+    public static string Printable(string text) =>
+        string.Concat(text.Select(ch => char.IsControl(ch) && ch is not ('\t' or '\n' or '\r') ? '\uFFFD' : ch));
 
     /// <summary>A pixel coordinate: two decimals are finer than any screen.</summary>
     public static string Px(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);

@@ -1,6 +1,5 @@
 using System.Text;
 using OrleansSweeps.Client.Display;
-using OrleansSweeps.Client.Reports.Plotting;
 using OrleansSweeps.Grains.Sweeps;
 
 namespace OrleansSweeps.Client.Reports;
@@ -26,7 +25,8 @@ internal static class ReportPage
         pre { background: #f7f7f7; padding: 8px; overflow-x: auto; }
         """;
 
-    public static string Render(ReportData data, IReadOnlyList<ReportSection> sections)
+    /// <summary>The page; <paramref name="figures"/> holds each figure's SVG by id (<see cref="ReportWriter.Figures"/>).</summary>
+    public static string Render(ReportData data, IReadOnlyList<ReportSection> sections, IReadOnlyDictionary<string, string> figures)
     {
         var html = new StringBuilder();
         var sweep = Markup.Escape(data.Sweep);
@@ -37,10 +37,8 @@ internal static class ReportPage
             .Append($"{Counted.Of(data.Spec.RunCount, "run")} ({Markup.Int(data.Progress.RunsCompleted)} completed, {Markup.Int(data.Progress.RunsFailed)} failed) · ")
             .Append($"{Markup.Int(data.Results.Rows.Count - data.AggregatesPending)}/{Markup.Int(data.Results.Rows.Count)} aggregates</p>\n");
         if (Banner(data.Progress, data.AggregatesPending, data.Results.Rows.Count) is { } banner) html.Append($"<div class=\"banner\">{Markup.Escape(banner)}</div>\n");
-        html.Append("<nav><ul>\n");
-        foreach (var s in sections) html.Append($"<li><a href=\"#{s.Id}\">{Markup.Escape(s.Heading)}</a></li>\n");
-        html.Append("</ul></nav>\n");
-        foreach (var s in sections) Section(html, s);
+        Contents(html, sections);
+        foreach (var s in sections) Section(html, s, figures);
         html.Append($"<details><summary>spec.yaml</summary>\n<pre>{Markup.Escape(data.Spec.Text)}</pre>\n</details>\n")
             .Append("<p class=\"meta\">All results per point and step: <a href=\"tables/results.csv\">tables/results.csv</a>.</p>\n")
             .Append("</body>\n</html>\n");
@@ -58,13 +56,28 @@ internal static class ReportPage
         return text.Append(". The figures show what exists so far.").ToString();
     }
 
-    private static void Section(StringBuilder html, ReportSection s)
+    /// <summary>
+    /// Links to the sections that show something (a figure or a table): a section of notes only ("… omitted: …") stays
+    /// in the page, where it says why, but would only send a reader to nothing from the contents.
+    /// </summary>
+    private static void Contents(StringBuilder html, IReadOnlyList<ReportSection> sections)
+    {
+        var shown = sections.Where(HasContent).ToArray();
+        if (shown.Length == 0) return;
+        html.Append("<nav><ul>\n");
+        foreach (var s in shown) html.Append($"<li><a href=\"#{s.Id}\">{Markup.Escape(s.Heading)}</a></li>\n");
+        html.Append("</ul></nav>\n");
+    }
+
+    private static bool HasContent(ReportSection s) => s.Figures.Count > 0 || s.Tables.Count > 0;
+
+    private static void Section(StringBuilder html, ReportSection s, IReadOnlyDictionary<string, string> figures)
     {
         html.Append($"<section id=\"{s.Id}\">\n<h2>{Markup.Escape(s.Heading)}</h2>\n<p>{Markup.Escape(s.Description)}</p>\n");
         foreach (var note in s.Notes) html.Append($"<p class=\"note\">{Markup.Escape(note)}</p>\n");
         foreach (var f in s.Figures)
         {
-            html.Append("<figure>\n").Append(SvgFigure.Render(f))
+            html.Append("<figure>\n").Append(figures[f.Id])
                 .Append($"<figcaption><a href=\"figures/{Markup.Escape(f.Id)}.svg\">{Markup.Escape(f.Id)}.svg</a></figcaption>\n</figure>\n");
         }
         foreach (var t in s.Tables) Table(html, t);

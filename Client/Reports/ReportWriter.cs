@@ -31,11 +31,12 @@ internal static class ReportWriter
         {
             Directory.CreateDirectory(Path.Combine(root, "figures"));
             Directory.CreateDirectory(Path.Combine(root, "tables"));
-            foreach (var f in sections.SelectMany(s => s.Figures)) WriteText(Path.Combine(root, "figures", f.Id + ".svg"), SvgFigure.Render(f));
+            var figures = Figures(sections);
+            foreach (var (id, svg) in figures) WriteText(Path.Combine(root, "figures", id + ".svg"), svg);
             foreach (var t in sections.SelectMany(s => s.Tables)) WriteText(Path.Combine(root, "tables", t.Id + ".csv"), t.Csv);
             WriteText(Path.Combine(root, "tables", "results.csv"), data.Results.ToCsv());
             var page = Path.Combine(root, PageName);
-            WriteText(page + ".tmp", ReportPage.Render(data, sections));
+            WriteText(page + ".tmp", ReportPage.Render(data, sections, figures));
             File.Move(page + ".tmp", page, overwrite: true);
             return page;
         }
@@ -44,6 +45,10 @@ internal static class ReportWriter
             throw new IOException($"cannot write the report to '{root}': {e.Message}", e);
         }
     }
+
+    /// <summary>Each figure's SVG by figure id, drawn once for both the page and its file.</summary>
+    public static IReadOnlyDictionary<string, string> Figures(IReadOnlyList<ReportSection> sections) =>
+        sections.SelectMany(s => s.Figures).ToDictionary(f => f.Id, FigureSvg.Render);
 
     private static void WriteText(string path, string text) => File.WriteAllText(path, text, new UTF8Encoding(false));
 }

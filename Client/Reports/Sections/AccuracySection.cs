@@ -46,7 +46,7 @@ internal static class AccuracySection
         var header = new List<string> { "point" };
         header.AddRange(axes);
         header.AddRange(["runs", "final test acc (%)", "max test acc (%)", "max at step"]);
-        var shown = rows.Select(r => (IReadOnlyList<string>)[r.Runs.Point.Id, .. r.Runs.Point.Parameters.Select(p => p.Value), Runs(r),
+        var shown = rows.Select(r => (IReadOnlyList<string>)[r.Runs.Point.Id, .. r.Runs.Point.Parameters.Select(p => PointLabels.Value(p.Key, p.Value)), Runs(r),
             Percent(r.FinalMean, r.FinalSd), Percent(r.MaxMean, r.MaxSd), Markup.Int(r.MaxStep)]).ToArray();
         var csv = new StringBuilder(string.Join(',', ["point", .. axes, .. CsvColumns])).Append('\n');
         foreach (var r in rows)

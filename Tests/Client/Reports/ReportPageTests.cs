@@ -28,13 +28,14 @@ public sealed class ReportPageTests
         var data = new ReportData(hostile, spec, new SweepProgress(2, 0, 0, 0, 0, false), ResultsTable.Build(hostile, spec, _ => null),
             spec.Points.Select(p => new PointRuns(p, [])).ToArray());
         var sections = ReportWriter.Sections(data);
-        var html = ReportPage.Render(data, sections);
+        var html = ReportPage.Render(data, sections, ReportWriter.Figures(sections));
 
         Assert.DoesNotContain("<script", html);
         Assert.Contains("Sweep <code>&lt;script&gt;alert(1)&lt;/script&gt;</code>", html);
         // toy: 1 point, 20 steps recorded every 5 → 5 aggregates, none computed; 2 runs, none ended.
         Assert.Contains("<div class=\"banner\">Sweep not complete: 2 of 2 runs pending, 5 of 5 aggregates pending.", html);
         Assert.Empty(sections.SelectMany(s => s.Figures));
+        Assert.DoesNotContain("<nav>", html); // every section is a note, so none is listed in the contents
         var notes = sections.SelectMany(s => s.Notes).ToArray();
         Assert.Contains(notes, n => n.StartsWith("OSGR scatter omitted: no recorded step has both sides", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith("Mean-GSNR curves omitted", StringComparison.Ordinal));
@@ -43,6 +44,16 @@ public sealed class ReportPageTests
         Assert.Contains(notes, n => n.StartsWith("Overfit curves omitted", StringComparison.Ordinal));
         Assert.All(notes, n => Assert.DoesNotContain('\n', n));
         foreach (var note in notes) Assert.Contains($"<p class=\"note\">{Markup.Escape(note)}</p>", html);
+    }
+
+    [Fact]
+    public void The_empty_penalty_map_is_labelled_none()
+    {
+        var spec = SpecBuilder.Parse(ReportedSweep.Spec.Replace("dataset.label_noise.fraction: [0, 0.5, 1]", "training.penalties: [{}, {mgs_trace: 0.01}]"));
+
+        Assert.Equal(["training.penalties=none", "training.penalties={mgs_trace: 0.01}"], spec.Points.Select(PointLabels.Of));
+        Assert.Equal("none", PointLabels.Value(PointLabels.PenaltiesAxis, "{ }"));
+        Assert.Equal("{}", PointLabels.Value("training.schedule", "{}")); // only an empty penalty map means "nothing added"
     }
 
     [Fact]

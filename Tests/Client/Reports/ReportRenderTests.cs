@@ -1,13 +1,10 @@
-using System.Diagnostics;
 using OrleansSweeps.Client.Reports.Plotting;
-using OrleansSweeps.Tests.TestSupport;
 
 namespace OrleansSweeps.Tests.Client.Reports;
 
 /// <summary>
-/// The report renders in a real browser: headless Chromium screenshots the page, and the screenshot is neither
-/// blank nor missing the series colours of the figures. Chromium is a required test dependency (scripts/setup.sh
-/// installs it); without it this test fails and says so.
+/// The report renders in a real browser: headless Chromium screenshots the whole page, and the screenshot is neither
+/// blank nor missing the series colours of the figures (each figure on its own: <see cref="FigureRenderTests"/>).
 /// </summary>
 [Collection(ReportedSweepCollection.Name)]
 public sealed class ReportRenderTests(ReportedSweep sweep)
@@ -21,34 +18,7 @@ public sealed class ReportRenderTests(ReportedSweep sweep)
     public async Task Headless_chromium_draws_the_figures()
     {
         Assert.True(sweep.Report.ExitCode == 0, sweep.Report.Stderr);
-        var browser = FindChromium() ?? throw new InvalidOperationException("chromium is not installed: run scripts/setup.sh (apt-get install chromium)");
-        using var profile = new TempDirectory();
-        var shot = profile.Combine("page.png");
-        var start = new ProcessStartInfo(browser) { RedirectStandardOutput = true, RedirectStandardError = true };
-        // As root Chromium needs --no-sandbox; a private profile keeps parallel runs apart.
-        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", $"--user-data-dir={profile.Combine("profile")}",
-                     $"--screenshot={shot}", $"--window-size={Width},{Height}", new Uri(sweep.Page).AbsoluteUri })
-            start.ArgumentList.Add(a);
-        using (var process = Process.Start(start)!)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail("chromium did not finish the screenshot within 90 s");
-            }
-            await stdout;
-            Assert.True(File.Exists(shot), $"no screenshot; chromium exited {process.ExitCode}: {await stderr}");
-        }
-
-        var image = PngImage.Read(shot);
-        Assert.Equal((Width, Height), (image.Width, image.Height));
+        var image = await HeadlessChromium.Screenshot(sweep.Page, Width, Height);
         Assert.Equal((255, 255, 255), ((int, int, int))image[0, 0]); // the page background
         // One pass over the screenshot: pixels not (nearly) white, and pixels of each of the first three series colours
         // (points p0000..p0002 are drawn in them: markers and lines).
@@ -72,9 +42,4 @@ public sealed class ReportRenderTests(ReportedSweep sweep)
         Assert.True(inked > total / 100, $"only {inked} of {total} pixels are not white: the page looks blank");
         for (var i = 0; i < colours.Length; i++) Assert.True(counts[i] >= MinSeriesPixels, $"series colour {colours[i].Hex}: {counts[i]} pixels");
     }
-
-    private static string? FindChromium() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(dir => new[] { "chromium", "chromium-browser" }.Select(name => Path.Combine(dir, name)))
-            .FirstOrDefault(File.Exists);
 }
