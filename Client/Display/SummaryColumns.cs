@@ -65,7 +65,7 @@ internal static class SummaryColumns
         for (var a = 0; a < sweep.Grid.Count; a++)
         {
             var axis = a;
-            columns.Add(new SummaryColumn(sweep.Grid[a].Path, Cells(summaries, s => s.Point.Parameters[axis].Value), Numeric: false));
+            columns.Add(new SummaryColumn(sweep.Grid[a].Path, Cells(summaries, s => Reports.PointLabels.Value(sweep.Grid[axis].Path, s.Point.Parameters[axis].Value)), Numeric: false));
         }
         columns.Add(new SummaryColumn("runs", Cells(summaries, s => Int(s.Runs)), Numeric: true));
         if (summaries.Any(s => s.Failed > 0)) columns.Add(new SummaryColumn("failed", Cells(summaries, s => Int(s.Failed)), Numeric: true));

@@ -21,6 +21,10 @@ public sealed class ExampleReportTests(ReportedExamples examples)
         // The accuracy table shows the grid value as the legends do; its CSV keeps the spec's text, as results.csv has it.
         Assert.Contains("<tr><td>p0000</td><td>none</td>", html);
         Assert.StartsWith("p0000,{},", File.ReadAllLines(Path.Combine(mgs.Out, "tables", "accuracy.csv"))[1]);
+        // The console's summary says it the same way.
+        Assert.Matches(@"(?m)^\s*p0000\s+none\s", mgs.Run.Stdout);
+        Assert.DoesNotContain("{}", mgs.Run.Stdout);
+        Assert.Matches(@"^report: .* \(\d+ figures, 1 table\)$", mgs.Report.Stdout.Trim());
     }
 
     [Fact]
