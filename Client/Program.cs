@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using OrleansSweeps.Client.Commands;
 using OrleansSweeps.Client.Commands.Bench;
 using OrleansSweeps.Client.Hosting;
@@ -18,13 +19,10 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0)
-        {
-            // No verb: the help, which lists them, with the bad-input code.
-            await Build().Parse("--help").InvokeAsync().ConfigureAwait(false);
-            return ExitCodes.BadInput;
-        }
+        // No verb: the help, which lists them, with the bad-input code.
+        if (args.Length == 0) return RootHelp.Write(Build().Parse("--help")) == 0 ? ExitCodes.BadInput : ExitCodes.Failed;
         var parse = Build().Parse(args);
+        if (parse.Action is HelpAction && parse.CommandResult.Command is RootCommand) return RootHelp.Write(parse);
         if (parse.Errors.Count > 0)
         {
             // One line and the bad-input code, as for every other mistake.

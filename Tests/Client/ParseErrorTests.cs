@@ -52,4 +52,18 @@ public sealed class ParseErrorTests
             Assert.StartsWith("error: unknown sweep 'nope'", line);
         }
     }
+
+    [Fact]
+    public void The_root_help_shows_an_optional_argument_as_optional_and_a_bare_sweeps_is_bad_input()
+    {
+        using var dir = new TempDirectory();
+        var help = Cli.Run(dir.Path, "--help");
+        var bare = Cli.Run(dir.Path);
+
+        Assert.Equal(0, help.ExitCode);
+        Assert.Matches(@"(?m)^\s+status \[<sweep>\]\s+Show the progress", help.Stdout);
+        Assert.Matches(@"(?m)^\s+cancel <sweep>\s+Cancel a sweep", help.Stdout);
+        Assert.Equal(2, bare.ExitCode);
+        Assert.Equal(help.Stdout, bare.Stdout);
+    }
 }
