@@ -12,6 +12,8 @@ internal static class InfoCommand
         command.SetAction(_ => ErrorReporting.Run(() =>
         {
             Console.WriteLine(NativeRuntime.Describe());
+            // The threads above are libtorch's default in a bare process; the verbs that train set their own.
+            Console.WriteLine($"run, resume and silo train with --threads intra-op threads (default 1), whatever the default above; this machine has {Environment.ProcessorCount} cores");
             return ExitCodes.Ok;
         }));
         return command;

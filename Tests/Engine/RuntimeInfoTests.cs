@@ -24,5 +24,6 @@ public sealed class RuntimeInfoTests
         // The CPU package's libtorch is built with MKL; its configuration follows the summary line.
         Assert.Matches(@"; libtorch's BLAS MKL [0-9]{4}\.[0-9]+; kernels' BLAS OpenBLAS ", info.Stdout);
         Assert.Contains("PyTorch built with:", info.Stdout);
+        Assert.Contains("run, resume and silo train with --threads intra-op threads (default 1)", info.Stdout);
     }
 }
