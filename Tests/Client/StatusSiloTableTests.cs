@@ -58,7 +58,33 @@ public sealed class StatusSiloTableTests
     }
 
     [Fact]
-    public void A_home_shows_its_silo_only_while_a_process_runs_one_on_it()
+    public void A_home_shows_its_silo_only_while_a_process_runs_one_on_it() => WhileTrainingBoth((dir, home, process, silo) =>
+    {
+        Assert.Equal(["active", "2", "any", "2", "-", "s/p0000/r000 s/p0000/r001"], silo[1..]);
+
+        Cli.Signal(process, "TERM");
+        Assert.Equal(130, Cli.Wait(process).ExitCode);
+        var after = Cli.Run(dir.Path, "status", "s", "--home", home);
+        Assert.True(after.ExitCode == 0, after.Stderr);
+        Assert.Empty(StatusOutput.Rows(after.Stdout, "silo"));
+    });
+
+    [Fact]
+    public void Runs_a_killed_process_left_running_read_as_queued_and_its_silo_is_gone() => WhileTrainingBoth((dir, home, process, _) =>
+    {
+        Assert.Equal(["s", "active", "1", "0/2", "0", "2"], StatusOutput.Row(Cli.Run(dir.Path, "status", "--home", home).Stdout, "s")[..6]);
+
+        Cli.Signal(process, "KILL");
+        process.WaitForExit();
+        var after = Cli.Run(dir.Path, "status", "--home", home);
+
+        Assert.True(after.ExitCode == 0, after.Stderr);
+        Assert.Equal(["s", "active", "1", "0/2", "2", "0", "0"], StatusOutput.Row(after.Stdout, "s")[..7]);
+        Assert.Empty(StatusOutput.Rows(after.Stdout, "silo"));
+    });
+
+    /// <summary>Runs <paramref name="body"/> once a `sweeps run` of <see cref="EndlessRuns"/> on a home trains both runs (its silo line given); kills the process after.</summary>
+    private static void WhileTrainingBoth(Action<TempDirectory, string, System.Diagnostics.Process, string[]> body)
     {
         using var dir = new TempDirectory();
         var spec = dir.Combine("spec.yaml");
@@ -70,40 +96,7 @@ public sealed class StatusSiloTableTests
             string[]? silo = null;
             Poll.Until(() => process.HasExited || (silo = TrainingSilo(dir, home)) is not null, TimeSpan.FromMinutes(1), "the home's silo training both runs");
             Assert.False(process.HasExited);
-            Assert.Equal(["active", "2", "any", "2", "-", "s/p0000/r000 s/p0000/r001"], silo![1..]);
-
-            Cli.Signal(process, "TERM");
-            Assert.Equal(130, Cli.Wait(process).ExitCode);
-            var after = Cli.Run(dir.Path, "status", "s", "--home", home);
-            Assert.True(after.ExitCode == 0, after.Stderr);
-            Assert.Empty(StatusOutput.Rows(after.Stdout, "silo"));
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-    }
-
-    [Fact]
-    public void Runs_a_killed_process_left_running_read_as_queued_and_its_silo_is_gone()
-    {
-        using var dir = new TempDirectory();
-        var spec = dir.Combine("spec.yaml");
-        File.WriteAllText(spec, EndlessRuns);
-        var home = dir.Combine("h");
-        using var process = Cli.Start(dir.Path, "run", spec, "--home", home, "--id", "s", "--slots", "2", "--checkpoint-interval", "0");
-        try
-        {
-            Poll.Until(() => process.HasExited || TrainingSilo(dir, home) is not null, TimeSpan.FromMinutes(1), "the home's silo training both runs");
-            Assert.Equal(["s", "active", "1", "0/2", "0", "2"], StatusOutput.Row(Cli.Run(dir.Path, "status", "--home", home).Stdout, "s")[..6]);
-
-            Cli.Signal(process, "KILL");
-            process.WaitForExit();
-            var after = Cli.Run(dir.Path, "status", "--home", home);
-
-            Assert.True(after.ExitCode == 0, after.Stderr);
-            Assert.Equal(["s", "active", "1", "0/2", "2", "0", "0"], StatusOutput.Row(after.Stdout, "s")[..7]);
-            Assert.Empty(StatusOutput.Rows(after.Stdout, "silo"));
+            body(dir, home, process, silo!);
         }
         finally
         {
