@@ -39,10 +39,10 @@ internal static class DeleteCommand
             using var homeLock = stores.Home is { } home ? HomeLock.Acquire(home.Root) : null;
             var status = Blocking.Wait(stores.Ledger.GetSweepStatusAsync(id)) ?? throw new UnknownSweepException($"unknown sweep '{id}' in {stores.Description}");
             if (settings.Shared) RequireIdle(status, settings);
-            var (blobs, bytes) = Blocking.Wait(SweepDeletion.MeasureBlobsAsync(stores.Blobs, id));
-            var what = $"{status.Runs.Total} run(s), {blobs} blob(s), {Megabytes(bytes)}";
+            var blobs = Blocking.Wait(SweepDeletion.ListBlobsAsync(stores.Blobs, id));
+            var what = $"{status.Runs.Total} run(s), {blobs.Count} blob(s), {Megabytes(blobs.Sum(b => b.Length))}";
             if (!yes && !Confirmed(id, what)) return ExitCodes.Failed;
-            var deleted = Blocking.Wait(SweepDeletion.DeleteAsync(stores, settings, id));
+            var deleted = Blocking.Wait(SweepDeletion.DeleteAsync(stores, settings, id, blobs));
             Console.WriteLine($"sweep {id}: deleted ({status.Runs.Total} run(s), {deleted.Blobs} blob(s), {Megabytes(deleted.Bytes)})");
             return ExitCodes.Ok;
         }

@@ -15,34 +15,24 @@ public static class SweepDeletion
 {
     public sealed record Deleted(int RunStates, int Blobs, long Bytes);
 
-    public static async Task<Deleted> DeleteAsync(SweepStores stores, StoreSettings settings, string sweep, CancellationToken cancel = default)
+    /// <param name="blobs">The sweep's blobs as <see cref="ListBlobsAsync"/> listed them (for the question before deleting), so they are listed once.</param>
+    public static async Task<Deleted> DeleteAsync(SweepStores stores, StoreSettings settings, string sweep, IReadOnlyList<BlobItem> blobs, CancellationToken cancel = default)
     {
         var states = stores.Home is { } home
             ? SqliteGrainStorage.ClearSweepRuns(Path.Combine(home.Root, EmbeddedCluster.GrainStateFile), sweep)
             : PostgresConnectionString.IsPostgres(settings.Ledger ?? "")
                 ? await ClusterGrainRows.DeleteSweepAsync(settings.Ledger!, new ClusterSettings().ServiceId, sweep, cancel).ConfigureAwait(false)
                 : 0;
-        var (count, bytes) = await DeleteBlobsAsync(stores.Blobs, BlobKeys.Sweep(sweep), cancel).ConfigureAwait(false);
+        foreach (var item in blobs) await stores.Blobs.DeleteAsync(item.Key, cancel: cancel).ConfigureAwait(false);
         // A home's blob directories are left empty by the deletes: remove them too.
         if (stores.Home is { } owner && Directory.Exists(owner.SweepDirectory(sweep))) Directory.Delete(owner.SweepDirectory(sweep), recursive: true);
         await stores.Ledger.DeleteSweepAsync(sweep, cancel).ConfigureAwait(false);
-        return new Deleted(states, count, bytes);
+        return new Deleted(states, blobs.Count, blobs.Sum(b => b.Length));
     }
 
-    /// <summary>What the sweep's blobs hold: their number and bytes (for the question before deleting).</summary>
-    public static async Task<(int Count, long Bytes)> MeasureBlobsAsync(IBlobStore blobs, string sweep, CancellationToken cancel = default)
-    {
-        var items = await ListAllAsync(blobs, BlobKeys.Sweep(sweep), cancel).ConfigureAwait(false);
-        return (items.Count, items.Sum(i => i.Length));
-    }
-
-    private static async Task<(int, long)> DeleteBlobsAsync(IBlobStore blobs, string prefix, CancellationToken cancel)
-    {
-        // Listed whole before deleting: a listing's continuation is not promised to survive deletes.
-        var items = await ListAllAsync(blobs, prefix, cancel).ConfigureAwait(false);
-        foreach (var item in items) await blobs.DeleteAsync(item.Key, cancel: cancel).ConfigureAwait(false);
-        return (items.Count, items.Sum(i => i.Length));
-    }
+    /// <summary>Every blob of the sweep, listed whole before any is deleted (a listing's continuation is not promised to survive deletes).</summary>
+    public static Task<List<BlobItem>> ListBlobsAsync(IBlobStore blobs, string sweep, CancellationToken cancel = default) =>
+        ListAllAsync(blobs, BlobKeys.Sweep(sweep), cancel);
 
     private static async Task<List<BlobItem>> ListAllAsync(IBlobStore blobs, string prefix, CancellationToken cancel)
     {

@@ -22,10 +22,14 @@ public sealed class DeleteCommandTests
         var before = Cli.Run(dir.Path, "results", "s", "--home", home, "--format", "csv").Stdout;
         Assert.Equal(2, LiveRunStates(home, "s/"));
 
+        // What it reports, counted independently: the files under the sweep's blob directory.
+        var files = Directory.GetFiles(Path.Combine(home, "blobs", "sweeps", "s"), "*", SearchOption.AllDirectories);
+        var megabytes = (files.Sum(f => new FileInfo(f).Length) / 1e6).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+
         var deleted = Cli.Run(dir.Path, "delete", "s", "--home", home, "--yes");
 
         Assert.True(deleted.ExitCode == 0, deleted.Stderr);
-        Assert.StartsWith("sweep s: deleted (2 run(s), ", deleted.Stdout);
+        Assert.Equal($"sweep s: deleted (2 run(s), {files.Length} blob(s), {megabytes} MB)", deleted.Stdout.Trim());
         Assert.Empty(StatusOutput.Rows(Cli.Run(dir.Path, "status", "--home", home).Stdout, "s"));
         Assert.Equal("finished", StatusOutput.Row(Cli.Run(dir.Path, "status", "--home", home).Stdout, "kept")[1]);
         Assert.False(Directory.Exists(Path.Combine(home, "blobs", "sweeps", "s")));
